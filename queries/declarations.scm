@@ -1,0 +1,16 @@
+; Declarations that decide whether a name belongs to the project or to a library: methods and
+; local functions (wrappers with library names), types (home-made look-alikes, custom client
+; definitions), string constants (client names and section paths), and using directives.
+(method_declaration name: (identifier) @method.name) @method
+(local_function_statement name: (identifier) @method.name) @method
+
+(class_declaration name: (identifier) @type.name) @type
+(interface_declaration name: (identifier) @type.name) @type
+(record_declaration name: (identifier) @type.name) @type
+(struct_declaration name: (identifier) @type.name) @type
+
+(variable_declarator
+  name: (identifier) @constant.name
+  (string_literal) @constant.value) @constant
+
+(using_directive) @using

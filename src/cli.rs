@@ -1,0 +1,190 @@
+//! The command line: parses arguments, runs the command, prints the report, and turns the result
+//! into the documented exit code (0 clean, 1 findings at or above --fail-on, 2 usage or input
+//! errors).
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::engine;
+use crate::report::{self, Format, Outcome};
+use crate::rules::{self, Severity};
+
+#[derive(Parser)]
+#[command(
+    name = "maskinporten-migrate",
+    version,
+    about = "Finds legacy Altinn.ApiClients.Maskinporten setups in Altinn app repositories and explains how to move them to the built-in Maskinporten client."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Report every legacy Maskinporten setup under the paths.
+    Check(CheckArgs),
+    /// Print a rule's documentation (by code, e.g. MP101, or name).
+    Explain {
+        /// The rule code or name.
+        rule: String,
+    },
+    /// List the rules with their default severity.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Files or directories to check (default: the current directory).
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exit with 1 when a finding has this severity or a higher one.
+    #[arg(long, value_enum, default_value = "warning")]
+    fail_on: Severity,
+    /// Worker threads (default: one per core).
+    #[arg(short = 'j', long = "jobs", value_name = "N", default_value_t = 0)]
+    jobs: usize,
+    /// Never colour the human output (also when NO_COLOR is set).
+    #[arg(long)]
+    no_color: bool,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Explain { rule } => explain(&rule),
+        Command::Rules { format } => list_rules(format),
+    }
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths
+    };
+    let analysis = engine::analyze(&paths, args.jobs);
+    let mut stderr = std::io::stderr().lock();
+    for missing in &analysis.missing_paths {
+        let _ = writeln!(stderr, "error: {missing}: no such file or directory");
+    }
+    for problem in &analysis.problems {
+        let _ = writeln!(stderr, "warning: {}: {}", problem.path, problem.message);
+    }
+    let outcome = Outcome {
+        projects: &analysis.projects,
+        findings: &analysis.findings,
+        problems: &analysis.problems,
+        files_scanned: analysis.files_scanned,
+    };
+    let color = args.output.is_none()
+        && !args.no_color
+        && std::env::var_os("NO_COLOR").is_none()
+        && std::io::stdout().is_terminal();
+    let text = match args.format {
+        Format::Human => report::human::render(&outcome, color),
+        Format::Json => report::json::render(&outcome),
+    };
+    if let Err(message) = write_output(args.output.as_ref(), &text) {
+        let _ = writeln!(stderr, "error: {message}");
+        return ExitCode::from(2);
+    }
+    if !analysis.missing_paths.is_empty() {
+        return ExitCode::from(2);
+    }
+    let failing = analysis.findings.iter().any(|f| f.severity >= args.fail_on);
+    ExitCode::from(u8::from(failing))
+}
+
+/// Writes the report to the file (whole, via a temporary file) or to standard output.
+fn write_output(path: Option<&PathBuf>, text: &str) -> Result<(), String> {
+    let Some(path) = path else {
+        let mut stdout = std::io::stdout().lock();
+        return stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+            .map_err(|e| format!("cannot write the report: {e}"));
+    };
+    let directory = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let temporary = directory.join(format!(
+        ".{}.tmp{}",
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("report"),
+        std::process::id()
+    ));
+    std::fs::write(&temporary, text)
+        .and_then(|()| std::fs::rename(&temporary, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&temporary);
+            format!("cannot write the report to {}: {e}", path.display())
+        })
+}
+
+fn explain(code: &str) -> ExitCode {
+    match rules::find(code) {
+        Some(rule) => {
+            println!(
+                "# {} {}\n\nDefault severity: {}\n\n{}",
+                rule.code, rule.name, rule.severity, rule.doc
+            );
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!(
+                "error: no rule `{code}`; `maskinporten-migrate rules` lists them (e.g. MP101 or legacy-typed-client)"
+            );
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn list_rules(format: Format) -> ExitCode {
+    match format {
+        Format::Human => {
+            for rule in rules::RULES {
+                println!(
+                    "{}  {:<32} {:<8} {}",
+                    rule.code, rule.name, rule.severity, rule.summary
+                );
+            }
+        }
+        Format::Json => {
+            let list: Vec<_> = rules::RULES
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary
+                    })
+                })
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&list).expect("rules serialise")
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,345 @@
+//! Discover: walks the paths given on the command line, finds the files that can matter, groups
+//! them into projects by `*.csproj`, and classifies each project (Altinn app with its version, or
+//! another .NET project) from its package references.
+
+pub mod msbuild;
+pub mod version;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::report::InputProblem;
+use crate::source::{SourceFile, Span, display_path};
+use msbuild::MsBuildFile;
+pub use version::PackageVersion;
+
+/// The legacy package's NuGet id.
+pub const LEGACY_PACKAGE: &str = "Altinn.ApiClients.Maskinporten";
+const APP_PACKAGES: [&str; 3] = [
+    "Altinn.App.Api",
+    "Altinn.App.Core",
+    "Altinn.App.Api.Experimental",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProjectKind {
+    /// References Altinn.App.Api or Altinn.App.Core.
+    AltinnApp,
+    /// Any other .NET project.
+    Other,
+    /// The project file could not be read; treated as not an app.
+    Unreadable,
+}
+
+/// Where a package reference is written: the project file or a props file above it.
+#[derive(Debug, Clone)]
+pub struct ReferenceSite {
+    pub file: Arc<SourceFile>,
+    pub span: Span,
+    pub version: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Project {
+    pub csproj: Arc<SourceFile>,
+    pub dir: PathBuf,
+    pub kind: ProjectKind,
+    /// The Altinn.App.Api (else Altinn.App.Core) version, when the project is an app.
+    pub altinn_version: Option<PackageVersion>,
+    /// The reference that sets the Altinn version.
+    pub altinn_reference: Option<ReferenceSite>,
+    /// The explicit reference to the legacy package, if any.
+    pub legacy_reference: Option<ReferenceSite>,
+    /// Namespaces imported for every file by `<Using Include=...>`.
+    pub global_usings: Vec<String>,
+}
+
+impl Project {
+    pub fn display(&self) -> &str {
+        &self.csproj.display
+    }
+
+    pub fn is_app(&self) -> bool {
+        self.kind == ProjectKind::AltinnApp
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    CSharp,
+    AppSettings,
+}
+
+/// A file that may matter, with the project it belongs to.
+#[derive(Debug)]
+pub struct Candidate {
+    pub path: PathBuf,
+    pub kind: FileKind,
+    pub project: Option<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct Workspace {
+    pub projects: Vec<Project>,
+    pub files: Vec<Candidate>,
+    pub problems: Vec<InputProblem>,
+    /// Paths given that do not exist (a usage error).
+    pub missing_paths: Vec<String>,
+}
+
+/// Walks `paths` and builds the workspace. Never fails: problems are collected.
+pub fn discover(paths: &[PathBuf]) -> Workspace {
+    let mut workspace = Workspace::default();
+    let mut project_files = Vec::new();
+    let mut files = Vec::new();
+    for path in paths {
+        if !path.exists() {
+            workspace.missing_paths.push(display_path(path));
+            continue;
+        }
+        walk(
+            path,
+            &mut project_files,
+            &mut files,
+            &mut workspace.problems,
+        );
+    }
+    project_files.sort();
+    project_files.dedup();
+    files.sort_by(|a: &(PathBuf, FileKind), b| a.0.cmp(&b.0));
+    files.dedup_by(|a, b| a.0 == b.0);
+
+    let mut props = PropsCache::default();
+    for csproj in project_files {
+        if let Some(project) = load_project(&csproj, &mut props, &mut workspace.problems) {
+            workspace.projects.push(project);
+        }
+    }
+    for (path, kind) in files {
+        let project = owning_project(&workspace.projects, &path);
+        workspace.files.push(Candidate {
+            path,
+            kind,
+            project,
+        });
+    }
+    workspace
+}
+
+fn walk(
+    root: &Path,
+    projects: &mut Vec<PathBuf>,
+    files: &mut Vec<(PathBuf, FileKind)>,
+    problems: &mut Vec<InputProblem>,
+) {
+    let walker = ignore::WalkBuilder::new(root)
+        .require_git(false)
+        .filter_entry(|entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            !(is_dir
+                && matches!(
+                    entry.file_name().to_str(),
+                    Some("bin" | "obj" | "node_modules")
+                ))
+        })
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                problems.push(InputProblem::new(
+                    err_path(&err).unwrap_or_else(|| display_path(root)),
+                    format!("cannot walk this path: {}", err_message(&err)),
+                ));
+                continue;
+            }
+        };
+        if entry.file_type().is_some_and(|t| t.is_dir()) {
+            continue;
+        }
+        let path = entry.into_path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if name.ends_with(".csproj") {
+            projects.push(path);
+        } else if name.ends_with(".cs") {
+            files.push((path, FileKind::CSharp));
+        } else if is_appsettings(name) {
+            files.push((path, FileKind::AppSettings));
+        }
+    }
+}
+
+/// `appsettings.json`, `appsettings.Production.json`, ... (case-insensitive, as on Windows).
+pub fn is_appsettings(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.starts_with("appsettings") && lower.ends_with(".json")
+}
+
+fn err_path(err: &ignore::Error) -> Option<String> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(display_path(path)),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            err_path(err)
+        }
+        _ => None,
+    }
+}
+
+fn err_message(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => err_message(err),
+        other => other.to_string(),
+    }
+}
+
+/// The project whose directory is the closest ancestor of `path`.
+fn owning_project(projects: &[Project], path: &Path) -> Option<usize> {
+    projects
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| path.starts_with(&p.dir))
+        .max_by_key(|(_, p)| p.dir.components().count())
+        .map(|(i, _)| i)
+}
+
+/// Parsed `Directory.*.props` files, each read once.
+#[derive(Default)]
+struct PropsCache {
+    parsed: HashMap<PathBuf, Option<(Arc<SourceFile>, MsBuildFile)>>,
+}
+
+impl PropsCache {
+    /// The nearest `name` file in `dir` or above it.
+    fn nearest(
+        &mut self,
+        dir: &Path,
+        name: &str,
+        problems: &mut Vec<InputProblem>,
+    ) -> Option<(Arc<SourceFile>, MsBuildFile)> {
+        let found = dir
+            .ancestors()
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())?;
+        self.parsed
+            .entry(found.clone())
+            .or_insert_with(|| read_msbuild(&found, problems))
+            .clone()
+    }
+}
+
+fn read_msbuild(
+    path: &Path,
+    problems: &mut Vec<InputProblem>,
+) -> Option<(Arc<SourceFile>, MsBuildFile)> {
+    let file = match SourceFile::read(path) {
+        Ok(file) => file,
+        Err(err) => {
+            problems.push(InputProblem::new(display_path(path), err.to_string()));
+            return None;
+        }
+    };
+    match msbuild::parse(&file) {
+        Ok(parsed) => Some((Arc::new(file), parsed)),
+        Err(err) => {
+            problems.push(InputProblem::new(
+                file.display.clone(),
+                format!("{err}; the project is treated as unreadable"),
+            ));
+            None
+        }
+    }
+}
+
+fn load_project(
+    csproj: &Path,
+    props: &mut PropsCache,
+    problems: &mut Vec<InputProblem>,
+) -> Option<Project> {
+    let dir = csproj.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let Some((file, parsed)) = read_msbuild(csproj, problems) else {
+        let text = std::fs::read_to_string(csproj).unwrap_or_default();
+        return Some(Project {
+            csproj: Arc::new(SourceFile::from_text(csproj, text, false)),
+            dir,
+            kind: ProjectKind::Unreadable,
+            altinn_version: None,
+            altinn_reference: None,
+            legacy_reference: None,
+            global_usings: Vec::new(),
+        });
+    };
+    let build_props = props.nearest(&dir, "Directory.Build.props", problems);
+    let package_props = props.nearest(&dir, "Directory.Packages.props", problems);
+
+    // Items from Directory.Build.props apply to the project too.
+    let mut references: Vec<(Arc<SourceFile>, msbuild::PackageReference)> = parsed
+        .package_references
+        .iter()
+        .map(|r| (file.clone(), r.clone()))
+        .collect();
+    let mut global_usings = parsed.global_usings.clone();
+    if let Some((props_file, props)) = &build_props {
+        references.extend(
+            props
+                .package_references
+                .iter()
+                .map(|r| (props_file.clone(), r.clone())),
+        );
+        global_usings.extend(props.global_usings.iter().cloned());
+    }
+    let empty = HashMap::new();
+    let build_properties = build_props.as_ref().map_or(&empty, |(_, p)| &p.properties);
+    let central_versions = package_props.as_ref().map(|(_, p)| &p.package_versions);
+    let central_properties = package_props
+        .as_ref()
+        .map_or(&empty, |(_, p)| &p.properties);
+
+    let resolve = |reference: &msbuild::PackageReference| -> Option<String> {
+        let written = reference.version.clone().or_else(|| {
+            central_versions.and_then(|v| v.get(&reference.name.to_ascii_lowercase()).cloned())
+        })?;
+        Some(msbuild::expand_properties(
+            &written,
+            &[&parsed.properties, build_properties, central_properties],
+        ))
+    };
+    let site = |(source, reference): &(Arc<SourceFile>, msbuild::PackageReference)| ReferenceSite {
+        file: source.clone(),
+        span: reference.span,
+        version: resolve(reference),
+    };
+
+    let app_reference = APP_PACKAGES.iter().find_map(|package| {
+        references
+            .iter()
+            .find(|(_, r)| r.name.eq_ignore_ascii_case(package))
+    });
+    let legacy_reference = references
+        .iter()
+        .find(|(_, r)| r.name.eq_ignore_ascii_case(LEGACY_PACKAGE))
+        .map(site);
+    let altinn_reference = app_reference.map(site);
+    let altinn_version = altinn_reference
+        .as_ref()
+        .and_then(|s| s.version.as_deref())
+        .and_then(PackageVersion::parse);
+    Some(Project {
+        csproj: file,
+        dir,
+        kind: if app_reference.is_some() {
+            ProjectKind::AltinnApp
+        } else {
+            ProjectKind::Other
+        },
+        altinn_version,
+        altinn_reference,
+        legacy_reference,
+        global_usings,
+    })
+}

@@ -1,0 +1,500 @@
+//! Reduces C# expression nodes to the small `Expr` model: literals, names, configuration
+//! sections, settings objects and `with` copies, and reads configure lambdas and the history of
+//! a settings variable inside its function.
+
+use tree_sitter::Node;
+
+use crate::facts::model::{Assignment, ConfigureLambda, Expr, SettingsSource, Site};
+use crate::source::{SourceFile, Span};
+use std::sync::Arc;
+
+pub fn text<'a>(node: Node, file: &'a SourceFile) -> &'a str {
+    &file.text[node.byte_range()]
+}
+
+pub fn span(node: Node, file: &SourceFile) -> Span {
+    file.span_of_text(node.start_byte(), node.end_byte())
+}
+
+/// The expression inside an `argument` node (after a name, `ref` or `out`).
+pub fn argument_expression(argument: Node) -> Option<Node> {
+    argument.named_child(u32::try_from(argument.named_child_count().checked_sub(1)?).ok()?)
+}
+
+/// The string a literal holds, when it has no interpolation.
+pub fn string_value(node: Node, file: &SourceFile) -> Option<String> {
+    match node.kind() {
+        "string_literal" => {
+            let mut out = String::new();
+            let mut cursor = node.walk();
+            for part in node.named_children(&mut cursor) {
+                match part.kind() {
+                    "string_literal_content" => out.push_str(text(part, file)),
+                    "escape_sequence" => out.push_str(&unescape(text(part, file))),
+                    _ => return None,
+                }
+            }
+            Some(out)
+        }
+        "verbatim_string_literal" => {
+            let raw = text(node, file);
+            Some(
+                raw.get(2..raw.len().saturating_sub(1))?
+                    .replace("\"\"", "\""),
+            )
+        }
+        "raw_string_literal" => {
+            let mut cursor = node.walk();
+            let content = node
+                .named_children(&mut cursor)
+                .find(|c| c.kind() == "raw_string_content")
+                .map(|c| text(c, file).to_string());
+            Some(content.unwrap_or_default())
+        }
+        _ => None,
+    }
+}
+
+fn unescape(escape: &str) -> String {
+    match escape {
+        "\\n" => "\n".into(),
+        "\\t" => "\t".into(),
+        "\\r" => "\r".into(),
+        "\\\\" => "\\".into(),
+        "\\\"" => "\"".into(),
+        "\\'" => "'".into(),
+        other => other.into(),
+    }
+}
+
+/// Strips parentheses, `!` and casts that do not change what a value is.
+fn unwrap(node: Node) -> Node {
+    match node.kind() {
+        "parenthesized_expression" => node.named_child(0).map_or(node, unwrap),
+        "postfix_unary_expression" if node.child(1).is_some_and(|c| c.kind() == "!") => {
+            node.named_child(0).map_or(node, unwrap)
+        }
+        _ => node,
+    }
+}
+
+/// Member names of `a.b.c` / `a?.b.c`; None when the chain has anything else in it.
+fn member_path(node: Node, file: &SourceFile) -> Option<Vec<String>> {
+    let node = unwrap(node);
+    match node.kind() {
+        "identifier" => Some(vec![text(node, file).to_string()]),
+        "this" | "this_expression" => Some(vec!["this".to_string()]),
+        "member_access_expression" => {
+            let mut path = member_path(node.child_by_field_name("expression")?, file)?;
+            path.push(text(node.child_by_field_name("name")?, file).to_string());
+            Some(path)
+        }
+        "qualified_name" => Some(
+            text(node, file)
+                .split('.')
+                .map(|s| s.trim().to_string())
+                .collect(),
+        ),
+        "conditional_access_expression" => {
+            let mut path = member_path(node.child_by_field_name("condition")?, file)?;
+            let mut cursor = node.walk();
+            let binding = node
+                .named_children(&mut cursor)
+                .find(|c| c.kind() == "member_binding_expression")?;
+            path.push(text(binding.child_by_field_name("name")?, file).to_string());
+            Some(path)
+        }
+        _ => None,
+    }
+}
+
+/// Reduces an expression node.
+pub fn classify(node: Node, file: &SourceFile) -> Expr {
+    let node = unwrap(node);
+    if let Some(s) = string_value(node, file) {
+        return Expr::Str(s);
+    }
+    match node.kind() {
+        "boolean_literal" => return Expr::Bool(text(node, file) == "true"),
+        "null_literal" => return Expr::Null,
+        "lambda_expression" | "anonymous_method_expression" => return Expr::Lambda,
+        "with_expression" => {
+            if let Some(base) = node.named_child(0) {
+                let mut cursor = node.walk();
+                let inits = node
+                    .named_children(&mut cursor)
+                    .filter(|c| c.kind() == "with_initializer")
+                    .filter_map(|c| with_initializer(c, file))
+                    .collect();
+                return Expr::With {
+                    base: Box::new(classify(base, file)),
+                    inits,
+                };
+            }
+        }
+        "object_creation_expression" => {
+            let type_name = node
+                .child_by_field_name("type")
+                .map(|t| text(t, file).to_string())
+                .unwrap_or_default();
+            let inits = node
+                .child_by_field_name("initializer")
+                .map(|init| initializer_assignments(init, file))
+                .unwrap_or_default();
+            return Expr::New { type_name, inits };
+        }
+        "member_access_expression" => {
+            let name = node.child_by_field_name("name").map(|n| text(n, file));
+            let target = node.child_by_field_name("expression").map(unwrap);
+            if let (Some("FullName"), Some(t)) = (name, target)
+                && t.kind() == "typeof_expression"
+                && let Some(ty) = t.child_by_field_name("type")
+            {
+                return Expr::TypeFullName(text(ty, file).to_string());
+            }
+        }
+        "invocation_expression" => {
+            if let Some(expr) = classify_invocation(node, file) {
+                return expr;
+            }
+        }
+        _ => {}
+    }
+    match member_path(node, file) {
+        Some(path) => Expr::Path(path),
+        None => Expr::Other(text(node, file).to_string()),
+    }
+}
+
+fn classify_invocation(node: Node, file: &SourceFile) -> Option<Expr> {
+    let function = node.child_by_field_name("function")?;
+    let arguments = node.child_by_field_name("arguments")?;
+    let first_argument = || {
+        let mut cursor = arguments.walk();
+        arguments
+            .named_children(&mut cursor)
+            .find(|c| c.kind() == "argument")
+            .and_then(argument_expression)
+    };
+    if function.kind() == "identifier" && text(function, file) == "nameof" {
+        let path = member_path(first_argument()?, file)?;
+        return Some(Expr::NameOf(path.last()?.clone()));
+    }
+    if function.kind() != "member_access_expression" {
+        return None;
+    }
+    let name_node = function.child_by_field_name("name")?;
+    let receiver = function.child_by_field_name("expression")?;
+    let (name, type_args) = match name_node.kind() {
+        "generic_name" => (
+            text(name_node.named_child(0)?, file),
+            name_node
+                .named_child(1)
+                .map(|t| text(t, file).trim_matches(['<', '>']).to_string()),
+        ),
+        _ => (text(name_node, file), None),
+    };
+    match name {
+        "GetSection" | "GetRequiredSection" => {
+            let part = classify(first_argument()?, file);
+            let (root, mut parts) = match classify(receiver, file) {
+                Expr::Section { root, parts } => (root, parts),
+                other => (expr_text(&other, receiver, file), Vec::new()),
+            };
+            parts.push(part);
+            Some(Expr::Section { root, parts })
+        }
+        "Get" | "GetValue" if type_args.is_some() => {
+            let section = classify(receiver, file);
+            matches!(section, Expr::Section { .. }).then(|| Expr::SectionGet {
+                section: Box::new(section),
+                type_name: type_args.unwrap_or_default(),
+            })
+        }
+        _ => None,
+    }
+}
+
+fn expr_text(expr: &Expr, node: Node, file: &SourceFile) -> String {
+    match expr {
+        Expr::Path(p) => p.join("."),
+        _ => text(node, file).to_string(),
+    }
+}
+
+fn with_initializer(node: Node, file: &SourceFile) -> Option<Assignment> {
+    let property = node.named_child(0)?;
+    let value = node.named_child(1)?;
+    Some(Assignment {
+        property: text(property, file).to_string(),
+        value: classify(value, file),
+        span: span(node, file),
+    })
+}
+
+fn initializer_assignments(init: Node, file: &SourceFile) -> Vec<Assignment> {
+    let mut cursor = init.walk();
+    init.named_children(&mut cursor)
+        .filter(|c| c.kind() == "assignment_expression")
+        .filter_map(|a| {
+            Some(Assignment {
+                property: text(a.child_by_field_name("left")?, file).to_string(),
+                value: classify(a.child_by_field_name("right")?, file),
+                span: span(a, file),
+            })
+        })
+        .collect()
+}
+
+/// An assignment `target.A.B = value` as (member path of the target, value node).
+fn assignment_parts<'t>(node: Node<'t>, file: &SourceFile) -> Option<(Vec<String>, Node<'t>)> {
+    if node.kind() != "assignment_expression"
+        || node.child_by_field_name("operator").map(|o| text(o, file)) != Some("=")
+    {
+        return None;
+    }
+    let left = member_path(node.child_by_field_name("left")?, file)?;
+    Some((left, node.child_by_field_name("right")?))
+}
+
+/// Reads a configure lambda: assignments to `param.ClientSettings.X` (legacy) or `param.X`
+/// (built-in options), and any other statement.
+pub fn configure_lambda(lambda: Node, file: &Arc<SourceFile>) -> ConfigureLambda {
+    let parameter = lambda_parameter(lambda, file);
+    let mut assignments = Vec::new();
+    let mut other_statements = Vec::new();
+    let body = lambda.child_by_field_name("body");
+    let statements: Vec<Node> = match body {
+        Some(b) if b.kind() == "block" => {
+            let mut cursor = b.walk();
+            b.named_children(&mut cursor).collect()
+        }
+        Some(b) => vec![b],
+        None => Vec::new(),
+    };
+    for statement in statements {
+        let expression = if statement.kind() == "expression_statement" {
+            statement.named_child(0).unwrap_or(statement)
+        } else {
+            statement
+        };
+        let parsed = assignment_parts(expression, file).and_then(|(path, value)| {
+            let rest = match path.split_first() {
+                Some((first, rest)) if Some(first.as_str()) == parameter.as_deref() => rest,
+                _ => return None,
+            };
+            let property = match rest {
+                [settings, property] if settings == "ClientSettings" => property,
+                [property] => property,
+                _ => return None,
+            };
+            Some(Assignment {
+                property: property.clone(),
+                value: classify(value, file),
+                span: span(expression, file),
+            })
+        });
+        match parsed {
+            Some(a) => assignments.push(a),
+            None if statement.kind() == "comment" => {}
+            None => other_statements.push(span(statement, file)),
+        }
+    }
+    ConfigureLambda {
+        site: Site {
+            file: file.clone(),
+            span: span(lambda, file),
+        },
+        assignments,
+        other_statements,
+    }
+}
+
+fn lambda_parameter(lambda: Node, file: &SourceFile) -> Option<String> {
+    let parameters = lambda.child_by_field_name("parameters")?;
+    match parameters.kind() {
+        "implicit_parameter" | "identifier" => Some(text(parameters, file).to_string()),
+        _ => {
+            let mut cursor = parameters.walk();
+            let first = parameters
+                .named_children(&mut cursor)
+                .find(|c| c.kind() == "parameter")?;
+            Some(text(first.child_by_field_name("name")?, file).to_string())
+        }
+    }
+}
+
+/// Turns the settings argument of a legacy call into a `SettingsSource`, following a local
+/// variable back through its function.
+pub fn settings_source(argument: Node, call: Node, file: &SourceFile) -> SettingsSource {
+    let expr = classify(argument, file);
+    match expr {
+        Expr::Path(ref path) if path.len() == 1 => trace_variable(&path[0], call, file)
+            .unwrap_or_else(|| settings_from_expr(expr, argument, file)),
+        _ => settings_from_expr(expr, argument, file),
+    }
+}
+
+pub fn settings_from_expr(expr: Expr, node: Node, file: &SourceFile) -> SettingsSource {
+    match expr {
+        Expr::Section { root, parts } => section_source(&root, &parts, node, file),
+        Expr::SectionGet { section, .. } => match *section {
+            Expr::Section { root, parts } => section_source(&root, &parts, node, file),
+            _ => SettingsSource::Unknown {
+                text: text(node, file).to_string(),
+            },
+        },
+        Expr::New { inits, .. } => SettingsSource::Object { inits },
+        Expr::With { base, inits } => {
+            let base_node = unwrap(node).named_child(0).unwrap_or(node);
+            let base_source = match *base {
+                Expr::Path(ref path) if path.len() == 1 => trace_variable(&path[0], node, file)
+                    .unwrap_or_else(|| settings_from_expr(*base.clone(), base_node, file)),
+                other => settings_from_expr(other, base_node, file),
+            };
+            SettingsSource::With {
+                base: Box::new(base_source),
+                inits,
+            }
+        }
+        _ => SettingsSource::Unknown {
+            text: text(node, file).to_string(),
+        },
+    }
+}
+
+fn section_source(_root: &str, parts: &[Expr], node: Node, file: &SourceFile) -> SettingsSource {
+    let known: Option<Vec<&str>> = parts.iter().map(Expr::literal_string).collect();
+    SettingsSource::Section {
+        path: known.map(|p| p.join(":")),
+        text: text(node, file).to_string(),
+    }
+}
+
+/// The enclosing function-like node: a method, local function, lambda, accessor, or the file.
+pub fn enclosing_body(node: Node) -> Node {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        if matches!(
+            parent.kind(),
+            "method_declaration"
+                | "local_function_statement"
+                | "constructor_declaration"
+                | "lambda_expression"
+                | "accessor_declaration"
+                | "compilation_unit"
+        ) {
+            return parent;
+        }
+        current = parent;
+    }
+    current
+}
+
+/// Follows `name` back through the statements of its function that come before `use_site`:
+/// its declaration, `section.Bind(name)`, and `name.X = value` mutations.
+fn trace_variable(name: &str, use_site: Node, file: &SourceFile) -> Option<SettingsSource> {
+    let body = enclosing_body(use_site);
+    let mut origin: Option<SettingsSource> = None;
+    let mut mutations = Vec::new();
+    let mut found = false;
+    let mut stack = vec![body];
+    let mut ordered = Vec::new();
+    while let Some(node) = stack.pop() {
+        if node.start_byte() >= use_site.start_byte() {
+            continue;
+        }
+        ordered.push(node);
+        let mut cursor = node.walk();
+        let children: Vec<Node> = node.named_children(&mut cursor).collect();
+        stack.extend(children.into_iter().rev());
+    }
+    for node in ordered {
+        match node.kind() {
+            "variable_declarator" => {
+                let is_it = node
+                    .child_by_field_name("name")
+                    .is_some_and(|n| text(n, file) == name);
+                if let (true, Some(value)) = (is_it, node.named_child(1)) {
+                    found = true;
+                    origin = Some(settings_from_expr(classify(value, file), value, file));
+                }
+            }
+            "parameter"
+                if node
+                    .child_by_field_name("name")
+                    .is_some_and(|n| text(n, file) == name) =>
+            {
+                found = true;
+                origin = Some(SettingsSource::Unknown {
+                    text: format!("the parameter `{name}`"),
+                });
+            }
+            "foreach_statement" => {
+                let left = node.child_by_field_name("left");
+                let binds = left.is_some_and(|l| {
+                    let mut cursor = l.walk();
+                    text(l, file) == name
+                        || l.named_children(&mut cursor).any(|c| text(c, file) == name)
+                });
+                if binds {
+                    found = true;
+                    let over = node
+                        .child_by_field_name("right")
+                        .map(|r| text(r, file))
+                        .unwrap_or_default();
+                    origin = Some(SettingsSource::Unknown {
+                        text: format!("each entry of `{over}`"),
+                    });
+                }
+            }
+            "assignment_expression" => {
+                if let Some((path, value)) = assignment_parts(node, file) {
+                    if path.len() == 1 && path[0] == name {
+                        found = true;
+                        origin = Some(settings_from_expr(classify(value, file), value, file));
+                    } else if path.len() == 2 && path[0] == name {
+                        mutations.push(Assignment {
+                            property: path[1].clone(),
+                            value: classify(value, file),
+                            span: span(node, file),
+                        });
+                    }
+                }
+            }
+            "invocation_expression" => {
+                if let Some(section) = bind_target(node, name, file) {
+                    found = true;
+                    origin = Some(section);
+                }
+            }
+            _ => {}
+        }
+    }
+    found.then(|| SettingsSource::Variable {
+        name: name.to_string(),
+        origin: origin.map(Box::new),
+        mutations,
+    })
+}
+
+/// `section.Bind(name)`: the section, when the call binds into `name`.
+fn bind_target(call: Node, name: &str, file: &SourceFile) -> Option<SettingsSource> {
+    let function = call.child_by_field_name("function")?;
+    if function.kind() != "member_access_expression"
+        || text(function.child_by_field_name("name")?, file) != "Bind"
+    {
+        return None;
+    }
+    let arguments = call.child_by_field_name("arguments")?;
+    let mut cursor = arguments.walk();
+    let argument = arguments
+        .named_children(&mut cursor)
+        .find(|c| c.kind() == "argument")
+        .and_then(argument_expression)?;
+    if text(argument, file) != name {
+        return None;
+    }
+    let receiver = function.child_by_field_name("expression")?;
+    Some(settings_from_expr(classify(receiver, file), receiver, file))
+}

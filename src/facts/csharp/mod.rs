@@ -1,0 +1,692 @@
+//! Extracts syntax facts from one C# file with tree-sitter: the calls the rules care about (with
+//! type arguments, reduced arguments, receiver, chained calls and the enclosing method), using
+//! directives, project declarations (methods, types, string constants) and legacy type references.
+//! Nothing here knows the project: deciding what is the library happens in `facts::resolve`.
+
+pub mod expr;
+
+use std::sync::{Arc, OnceLock};
+
+use tree_sitter::{Node, Parser, Query, QueryCursor, StreamingIterator};
+
+use crate::facts::model::{ChainedCall, ConfigureLambda, Expr, SettingsSource, Site};
+use crate::source::{SourceFile, Span};
+use expr::{argument_expression, classify, span, text};
+
+/// Calls whose settings argument is traced back to where it came from.
+const REGISTRATION_CALLS: [&str; 2] = [
+    "AddMaskinportenHttpClient",
+    "RegisterMaskinportenClientDefinition",
+];
+
+#[derive(Debug, Clone)]
+pub struct UsingDirective {
+    pub namespace: String,
+    pub alias: Option<String>,
+    pub global: bool,
+    pub is_static: bool,
+    pub site: Site,
+}
+
+#[derive(Debug, Clone)]
+pub struct MethodDecl {
+    pub name: String,
+    pub type_params: usize,
+    /// Parameters, not counting an extension method's `this` parameter.
+    pub params: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct TypeDecl {
+    pub name: String,
+    pub bases: Vec<String>,
+    pub site: Site,
+}
+
+#[derive(Debug, Clone)]
+pub struct Constant {
+    pub name: String,
+    pub class: Option<String>,
+    pub value: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct TypeParam {
+    pub name: String,
+    pub constraints: Vec<String>,
+}
+
+/// The method or local function a call sits in.
+#[derive(Debug, Clone)]
+pub struct EnclosingMethod {
+    pub name: String,
+    /// Type parameters of the method and of its class.
+    pub type_params: Vec<TypeParam>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TypeArg {
+    pub text: String,
+    pub site: Site,
+}
+
+#[derive(Debug, Clone)]
+pub struct Arg {
+    pub expr: Expr,
+    pub site: Site,
+    /// Set when the argument is a lambda.
+    pub lambda: Option<ConfigureLambda>,
+    /// Set for the arguments of registration calls, traced to their origin.
+    pub settings: Option<SettingsSource>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub name: String,
+    pub type_args: Vec<TypeArg>,
+    pub args: Vec<Arg>,
+    pub site: Site,
+    pub method_site: Site,
+    pub receiver: Option<(Site, Expr)>,
+    pub chain: Vec<ChainedCall>,
+    pub enclosing_method: Option<EnclosingMethod>,
+    pub enclosing_class: Option<String>,
+    /// The call is one arm of a switch expression or a branch of `?:`: chosen at run time.
+    pub alternative: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefContext {
+    Parameter,
+    Field,
+    Property,
+    Local,
+    TypeArgument,
+    Base,
+    Other,
+}
+
+/// A use of one of the legacy type names in code.
+#[derive(Debug, Clone)]
+pub struct TypeRef {
+    pub name: String,
+    /// The qualified name when written as `A.B.Name`.
+    pub qualified: Option<String>,
+    pub context: RefContext,
+    pub class: Option<String>,
+    /// The parameter, field or property name it declares.
+    pub member: Option<String>,
+    /// For a type argument, the generic type it is an argument of (`IOptions`).
+    pub container: Option<String>,
+    pub site: Site,
+}
+
+/// Everything extracted from one file.
+#[derive(Debug)]
+pub struct CsFile {
+    pub file: Arc<SourceFile>,
+    pub usings: Vec<UsingDirective>,
+    pub methods: Vec<MethodDecl>,
+    pub types: Vec<TypeDecl>,
+    pub constants: Vec<Constant>,
+    pub calls: Vec<Call>,
+    pub type_refs: Vec<TypeRef>,
+    /// Places where the parser found syntax errors (at most a few).
+    pub parse_errors: Vec<Span>,
+}
+
+struct Queries {
+    calls: Query,
+    declarations: Query,
+    type_refs: Query,
+}
+
+fn queries() -> &'static Queries {
+    static QUERIES: OnceLock<Queries> = OnceLock::new();
+    QUERIES.get_or_init(|| {
+        let language = tree_sitter_c_sharp::LANGUAGE.into();
+        let compile = |source: &str, name: &str| {
+            Query::new(&language, source)
+                .unwrap_or_else(|e| panic!("queries/{name} does not compile: {e}"))
+        };
+        Queries {
+            calls: compile(include_str!("../../../queries/calls.scm"), "calls.scm"),
+            declarations: compile(
+                include_str!("../../../queries/declarations.scm"),
+                "declarations.scm",
+            ),
+            type_refs: compile(
+                include_str!("../../../queries/type_references.scm"),
+                "type_references.scm",
+            ),
+        }
+    })
+}
+
+thread_local! {
+    static PARSER: std::cell::RefCell<Parser> = std::cell::RefCell::new({
+        let mut parser = Parser::new();
+        parser
+            .set_language(&tree_sitter_c_sharp::LANGUAGE.into())
+            .expect("the C# grammar is compatible with tree-sitter");
+        parser
+    });
+}
+
+/// String constants of a file the prefilter skipped (client names and section paths often live
+/// in a constants class): `const string Name = "value";`, found without parsing.
+pub fn scan_constants(text: &str) -> Vec<Constant> {
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices("const string ") {
+        let rest = &text[at + "const string ".len()..];
+        let name_len = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let (name, rest) = rest.split_at(name_len);
+        let Some(rest) = rest.trim_start().strip_prefix('=') else {
+            continue;
+        };
+        let Some(rest) = rest.trim_start().strip_prefix('"') else {
+            continue;
+        };
+        let Some(end) = rest.find(['"', '\\', '\n']) else {
+            continue;
+        };
+        if !name.is_empty() && rest[end..].starts_with('"') {
+            out.push(Constant {
+                name: name.to_string(),
+                class: None,
+                value: rest[..end].to_string(),
+            });
+        }
+    }
+    out
+}
+
+/// Parses a file and extracts its facts.
+pub fn extract(file: Arc<SourceFile>) -> CsFile {
+    let tree = PARSER.with(|p| p.borrow_mut().parse(&file.text, None));
+    let mut out = CsFile {
+        file: file.clone(),
+        usings: Vec::new(),
+        methods: Vec::new(),
+        types: Vec::new(),
+        constants: Vec::new(),
+        calls: Vec::new(),
+        type_refs: Vec::new(),
+        parse_errors: Vec::new(),
+    };
+    let Some(tree) = tree else {
+        out.parse_errors.push(Span::new(0, 0));
+        return out;
+    };
+    let root = tree.root_node();
+    if root.has_error() {
+        collect_errors(root, &file, &mut out.parse_errors);
+    }
+    let q = queries();
+    let bytes = file.text.as_bytes();
+
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(&q.declarations, root, bytes);
+    while let Some(m) = matches.next() {
+        for capture in m.captures() {
+            let name = q.declarations.capture_names()[capture.index as usize];
+            let node = capture.node;
+            match name {
+                "method" => out.methods.push(method_decl(node, &file)),
+                "type" => out.types.push(type_decl(node, &file)),
+                "constant" => out.constants.extend(constant(node, &file)),
+                "using" => out.usings.extend(using_directive(node, &file)),
+                _ => {}
+            }
+        }
+    }
+
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(&q.calls, root, bytes);
+    while let Some(m) = matches.next() {
+        let call_index = q.calls.capture_index_for_name("call");
+        if let Some(capture) = m.captures().iter().find(|c| Some(c.index) == call_index) {
+            out.calls.push(call(capture.node, &file));
+        }
+    }
+
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(&q.type_refs, root, bytes);
+    while let Some(m) = matches.next() {
+        for capture in m.captures() {
+            out.type_refs.extend(type_ref(capture.node, &file));
+        }
+    }
+    out
+}
+
+fn collect_errors(node: Node, file: &SourceFile, out: &mut Vec<Span>) {
+    if out.len() >= 5 {
+        return;
+    }
+    if node.is_error() || node.is_missing() {
+        out.push(span(node, file));
+        return;
+    }
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        if child.has_error() || child.is_missing() {
+            collect_errors(child, file, out);
+        }
+    }
+}
+
+fn site(node: Node, file: &Arc<SourceFile>) -> Site {
+    Site {
+        file: file.clone(),
+        span: span(node, file),
+    }
+}
+
+fn method_decl(node: Node, file: &SourceFile) -> MethodDecl {
+    let name = node
+        .child_by_field_name("name")
+        .map(|n| text(n, file).to_string())
+        .unwrap_or_default();
+    let type_params = node
+        .child_by_field_name("type_parameters")
+        .map_or(0, |t| t.named_child_count());
+    let (params, is_extension) = node
+        .child_by_field_name("parameters")
+        .map_or((0, false), |p| {
+            let mut cursor = p.walk();
+            let params: Vec<Node> = p
+                .named_children(&mut cursor)
+                .filter(|c| c.kind() == "parameter")
+                .collect();
+            let is_extension = params.first().is_some_and(|first| {
+                let mut c = first.walk();
+                first
+                    .children(&mut c)
+                    .any(|m| m.kind() == "modifier" && text(m, file) == "this")
+            });
+            (params.len(), is_extension)
+        });
+    MethodDecl {
+        name,
+        type_params,
+        params: params - usize::from(is_extension),
+    }
+}
+
+fn type_decl(node: Node, file: &Arc<SourceFile>) -> TypeDecl {
+    let name_node = node.child_by_field_name("name").unwrap_or(node);
+    let mut cursor = node.walk();
+    let bases = node
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() == "base_list")
+        .flat_map(|b| {
+            let mut c = b.walk();
+            b.named_children(&mut c)
+                .map(|t| {
+                    let written = text(t, file);
+                    // `IClientDefinition`, `Ns.IClientDefinition`, `Base<T>`: keep the simple name.
+                    let simple = written.split('<').next().unwrap_or(written);
+                    simple
+                        .rsplit('.')
+                        .next()
+                        .unwrap_or(simple)
+                        .trim()
+                        .to_string()
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    TypeDecl {
+        name: text(name_node, file).to_string(),
+        bases,
+        site: site(name_node, file),
+    }
+}
+
+/// A `const string` or `static readonly string` with a literal value.
+fn constant(declarator: Node, file: &SourceFile) -> Option<Constant> {
+    let declaration = declarator.parent()?;
+    let holder = declaration.parent()?;
+    let mut cursor = holder.walk();
+    let modifiers: Vec<&str> = holder
+        .children(&mut cursor)
+        .filter(|c| c.kind() == "modifier")
+        .map(|m| text(m, file))
+        .collect();
+    let constant = modifiers.contains(&"const")
+        || (modifiers.contains(&"static") && modifiers.contains(&"readonly"));
+    if !constant {
+        return None;
+    }
+    let name = text(declarator.child_by_field_name("name")?, file).to_string();
+    let value_node = declarator
+        .named_child(u32::try_from(declarator.named_child_count().checked_sub(1)?).ok()?)?;
+    Some(Constant {
+        name,
+        class: enclosing_class(declarator, file),
+        value: expr::string_value(value_node, file)?,
+    })
+}
+
+fn using_directive(node: Node, file: &Arc<SourceFile>) -> Option<UsingDirective> {
+    let mut global = false;
+    let mut is_static = false;
+    let mut target = None;
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        match child.kind() {
+            "global" => global = true,
+            "static" => is_static = true,
+            "qualified_name" | "identifier" | "generic_name" | "alias_qualified_name"
+                if node.child_by_field_name("name") != Some(child) =>
+            {
+                target = Some(child);
+            }
+            _ => {}
+        }
+    }
+    let alias = node
+        .child_by_field_name("name")
+        .map(|n| text(n, file).to_string());
+    Some(UsingDirective {
+        namespace: text(target?, file).split_whitespace().collect(),
+        alias,
+        global,
+        is_static,
+        site: site(node, file),
+    })
+}
+
+fn generic_parts<'t>(name_node: Node<'t>, file: &SourceFile) -> (String, Option<Node<'t>>) {
+    if name_node.kind() == "generic_name" {
+        let name = name_node
+            .named_child(0)
+            .map(|n| text(n, file).to_string())
+            .unwrap_or_default();
+        (name, name_node.named_child(1))
+    } else {
+        (text(name_node, file).to_string(), None)
+    }
+}
+
+fn type_arguments(list: Option<Node>, file: &Arc<SourceFile>) -> Vec<TypeArg> {
+    let Some(list) = list else {
+        return Vec::new();
+    };
+    let mut cursor = list.walk();
+    list.named_children(&mut cursor)
+        .map(|t| TypeArg {
+            text: text(t, file).to_string(),
+            site: site(t, file),
+        })
+        .collect()
+}
+
+fn call(node: Node, file: &Arc<SourceFile>) -> Call {
+    let function = node.child_by_field_name("function").unwrap_or(node);
+    let (name_node, receiver) = match function.kind() {
+        "member_access_expression" => (
+            function.child_by_field_name("name").unwrap_or(function),
+            function.child_by_field_name("expression"),
+        ),
+        "conditional_access_expression" => {
+            let mut cursor = function.walk();
+            let binding = function
+                .named_children(&mut cursor)
+                .find(|c| c.kind() == "member_binding_expression");
+            (
+                binding
+                    .and_then(|b| b.child_by_field_name("name"))
+                    .unwrap_or(function),
+                function.child_by_field_name("condition"),
+            )
+        }
+        _ => (function, None),
+    };
+    let (name, type_list) = generic_parts(name_node, file);
+    let is_registration = REGISTRATION_CALLS.contains(&name.as_str());
+    let args = node
+        .child_by_field_name("arguments")
+        .map(|list| {
+            let mut cursor = list.walk();
+            list.named_children(&mut cursor)
+                .filter(|c| c.kind() == "argument")
+                .filter_map(|a| {
+                    argument_expression(a).map(|e| argument(e, node, is_registration, file))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Call {
+        name,
+        type_args: type_arguments(type_list, file),
+        args,
+        site: site(node, file),
+        method_site: site(name_node, file),
+        receiver: receiver.map(|r| (site(r, file), classify(r, file))),
+        chain: chained_calls(node, file),
+        enclosing_method: enclosing_method(node, file),
+        enclosing_class: enclosing_class(node, file),
+        alternative: is_inside(node, "switch_expression_arm")
+            || is_inside(node, "conditional_expression"),
+    }
+}
+
+fn argument(expression: Node, call: Node, is_registration: bool, file: &Arc<SourceFile>) -> Arg {
+    let expr = classify(expression, file);
+    let lambda = (expr == Expr::Lambda).then(|| expr::configure_lambda(expression, file));
+    let settings = (is_registration && expr != Expr::Lambda)
+        .then(|| expr::settings_source(expression, call, file));
+    Arg {
+        expr,
+        site: site(expression, file),
+        lambda,
+        settings,
+    }
+}
+
+/// `.Next<..>(...)` calls made on the result of `call`, outermost last.
+fn chained_calls(call: Node, file: &Arc<SourceFile>) -> Vec<ChainedCall> {
+    let mut chain = Vec::new();
+    let mut current = call;
+    while let Some(access) = current.parent() {
+        let Some(invocation) = access.parent() else {
+            break;
+        };
+        let is_chain = access.kind() == "member_access_expression"
+            && access.child_by_field_name("expression") == Some(current)
+            && invocation.kind() == "invocation_expression"
+            && invocation.child_by_field_name("function") == Some(access);
+        if !is_chain {
+            break;
+        }
+        let (name, type_list) = access
+            .child_by_field_name("name")
+            .map(|n| generic_parts(n, file))
+            .unwrap_or_default();
+        chain.push(ChainedCall {
+            name,
+            type_args: type_arguments(type_list, file)
+                .into_iter()
+                .map(|t| t.text)
+                .collect(),
+            site: Site {
+                file: file.clone(),
+                span: file.span_of_text(current.end_byte(), invocation.end_byte()),
+            },
+        });
+        current = invocation;
+    }
+    chain
+}
+
+fn enclosing_method(node: Node, file: &SourceFile) -> Option<EnclosingMethod> {
+    let mut current = node.parent();
+    let mut method = None;
+    let mut type_params = Vec::new();
+    while let Some(n) = current {
+        match n.kind() {
+            "method_declaration" | "local_function_statement" if method.is_none() => {
+                method = n
+                    .child_by_field_name("name")
+                    .map(|m| text(m, file).to_string());
+                type_params.extend(type_parameters(n, file));
+            }
+            "class_declaration" | "struct_declaration" | "record_declaration" => {
+                type_params.extend(type_parameters(n, file));
+            }
+            _ => {}
+        }
+        current = n.parent();
+    }
+    Some(EnclosingMethod {
+        name: method?,
+        type_params,
+    })
+}
+
+fn type_parameters(declaration: Node, file: &SourceFile) -> Vec<TypeParam> {
+    let mut params: Vec<TypeParam> = declaration
+        .child_by_field_name("type_parameters")
+        .map(|list| {
+            let mut cursor = list.walk();
+            list.named_children(&mut cursor)
+                .filter_map(|p| p.child_by_field_name("name"))
+                .map(|n| TypeParam {
+                    name: text(n, file).to_string(),
+                    constraints: Vec::new(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut cursor = declaration.walk();
+    for clause in declaration
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() == "type_parameter_constraints_clause")
+    {
+        let mut c = clause.walk();
+        let children: Vec<Node> = clause.named_children(&mut c).collect();
+        let Some(target) = children.first().map(|t| text(*t, file)) else {
+            continue;
+        };
+        let constraints = children[1..]
+            .iter()
+            .map(|c| {
+                let t = c.child_by_field_name("type").unwrap_or(*c);
+                text(t, file).to_string()
+            })
+            .collect::<Vec<_>>();
+        if let Some(p) = params.iter_mut().find(|p| p.name == target) {
+            p.constraints.extend(constraints);
+        }
+    }
+    params
+}
+
+fn enclosing_class(node: Node, file: &SourceFile) -> Option<String> {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if matches!(
+            n.kind(),
+            "class_declaration" | "struct_declaration" | "record_declaration"
+        ) {
+            return n
+                .child_by_field_name("name")
+                .map(|m| text(m, file).to_string());
+        }
+        current = n.parent();
+    }
+    None
+}
+
+fn is_inside(node: Node, kind: &str) -> bool {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if n.kind() == kind {
+            return true;
+        }
+        current = n.parent();
+    }
+    false
+}
+
+fn type_ref(identifier: Node, file: &Arc<SourceFile>) -> Option<TypeRef> {
+    if is_inside(identifier, "attribute") || is_inside(identifier, "using_directive") {
+        return None;
+    }
+    // Climb through `A.B.Name` and `Name<T>` to the whole type.
+    let mut node = identifier;
+    while let Some(parent) = node.parent() {
+        let names_it = match parent.kind() {
+            "qualified_name" => true,
+            "generic_name" => parent.named_child(0) == Some(node),
+            _ => false,
+        };
+        if !names_it {
+            break;
+        }
+        node = parent;
+    }
+    let parent = node.parent()?;
+    let container = (parent.kind() == "type_argument_list")
+        .then(|| parent.parent())
+        .flatten()
+        .filter(|g| g.kind() == "generic_name")
+        .and_then(|g| g.named_child(0))
+        .map(|n| text(n, file).to_string());
+    let field = |n: Node, name: &str| n.child_by_field_name(name) == Some(node);
+    if field(parent, "name") {
+        return None; // a declaration of that name, or a member access `.Name`
+    }
+    let (context, member) = match parent.kind() {
+        "parameter" if field(parent, "type") => {
+            (RefContext::Parameter, parent.child_by_field_name("name"))
+        }
+        "variable_declaration" if field(parent, "type") => {
+            let mut cursor = parent.walk();
+            let declarator = parent
+                .named_children(&mut cursor)
+                .find(|c| c.kind() == "variable_declarator")
+                .and_then(|d| d.child_by_field_name("name"));
+            let holder = parent.parent().map(|h| h.kind());
+            let context = if holder == Some("field_declaration") {
+                RefContext::Field
+            } else {
+                RefContext::Local
+            };
+            (context, declarator)
+        }
+        "property_declaration" if field(parent, "type") => {
+            (RefContext::Property, parent.child_by_field_name("name"))
+        }
+        "type_argument_list" => (RefContext::TypeArgument, None),
+        "base_list" => (RefContext::Base, None),
+        _ => (RefContext::Other, None),
+    };
+    Some(TypeRef {
+        name: text(identifier, file).to_string(),
+        qualified: (node != identifier).then(|| text(node, file).to_string()),
+        context,
+        class: enclosing_class(identifier, file),
+        member: member.map(|m| text(m, file).to_string()),
+        container,
+        site: site(node, file),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn scans_plain_string_constants() {
+        let text = "public static class C {\n  public const string Kartverket = \"kartverket\";\n  const string Escaped = \"a\\\\b\";\n  const int N = 1;\n}";
+        let found = super::scan_constants(text);
+        let pairs: Vec<_> = found
+            .iter()
+            .map(|c| (c.name.as_str(), c.value.as_str()))
+            .collect();
+        assert_eq!(pairs, [("Kartverket", "kartverket")]);
+    }
+}

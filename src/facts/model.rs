@@ -1,0 +1,354 @@
+//! The typed model of what a project contains, as the rules see it: legacy registrations with
+//! everything a migration needs, token-service and shim uses, options, usings, built-in client
+//! overrides, and the appsettings around them. Every fact carries the exact place it came from.
+
+use std::sync::Arc;
+
+use crate::source::{SourceFile, Span};
+
+/// A place in a file.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub file: Arc<SourceFile>,
+    pub span: Span,
+}
+
+impl Site {
+    pub fn text(&self) -> &str {
+        self.file.slice(self.span)
+    }
+}
+
+/// A C# expression reduced to what the rules can reason about.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    Str(String),
+    Bool(bool),
+    Null,
+    /// `nameof(X.Y)`: the string "Y".
+    NameOf(String),
+    /// `typeof(T).FullName`.
+    TypeFullName(String),
+    /// A name or a chain of member names: `config`, `ClientConstants.Kartverket`, `s.Scope`.
+    Path(Vec<String>),
+    /// `config.GetSection("A").GetSection("B")` (also `GetRequiredSection`), with each argument.
+    Section {
+        root: String,
+        parts: Vec<Expr>,
+    },
+    /// `<section>.Get<T>()`.
+    SectionGet {
+        section: Box<Expr>,
+        type_name: String,
+    },
+    /// `new T { A = x, ... }`.
+    New {
+        type_name: String,
+        inits: Vec<Assignment>,
+    },
+    /// `base with { A = x, ... }`.
+    With {
+        base: Box<Expr>,
+        inits: Vec<Assignment>,
+    },
+    /// A lambda; its assignments are read separately.
+    Lambda,
+    /// Anything else, as written.
+    Other(String),
+}
+
+impl Expr {
+    /// The string this expression evaluates to, when it is a literal, a resolved constant or a
+    /// `nameof`.
+    pub fn literal_string(&self) -> Option<&str> {
+        match self {
+            Expr::Str(s) | Expr::NameOf(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// `target.Property = value`, in a lambda, an initializer or a statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    pub property: String,
+    pub value: Expr,
+    pub span: Span,
+}
+
+/// Where the legacy settings of a registration come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SettingsSource {
+    /// A configuration section; `path` is known when every part is a literal.
+    Section { path: Option<String>, text: String },
+    /// A settings object built in code.
+    Object { inits: Vec<Assignment> },
+    /// `base with { ... }`.
+    With {
+        base: Box<SettingsSource>,
+        inits: Vec<Assignment>,
+    },
+    /// A local variable, traced back to where it was declared or bound, with the properties
+    /// set on it before the registration.
+    Variable {
+        name: String,
+        origin: Option<Box<SettingsSource>>,
+        mutations: Vec<Assignment>,
+    },
+    /// Not statically known.
+    Unknown { text: String },
+}
+
+impl SettingsSource {
+    /// The configuration section path behind this source, when known.
+    pub fn section_path(&self) -> Option<&str> {
+        match self {
+            SettingsSource::Section { path, .. } => path.as_deref(),
+            SettingsSource::With { base, .. } => base.section_path(),
+            SettingsSource::Variable { origin, .. } => origin.as_ref()?.section_path(),
+            _ => None,
+        }
+    }
+
+    /// Properties set in code on the settings, later ones winning.
+    pub fn assignments(&self) -> Vec<&Assignment> {
+        match self {
+            SettingsSource::Object { inits } => inits.iter().collect(),
+            SettingsSource::With { base, inits } => {
+                let mut all = base.assignments();
+                all.extend(inits);
+                all
+            }
+            SettingsSource::Variable {
+                origin, mutations, ..
+            } => {
+                let mut all = origin.as_ref().map(|o| o.assignments()).unwrap_or_default();
+                all.extend(mutations);
+                all
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// A short description for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            SettingsSource::Section { path: Some(p), .. } => {
+                format!("configuration section \"{p}\"")
+            }
+            SettingsSource::Section { text, .. } => format!("the configuration section `{text}`"),
+            SettingsSource::Object { .. } => "a settings object built in code".to_string(),
+            SettingsSource::With { base, .. } => format!("a copy of {}", base.describe()),
+            SettingsSource::Variable { name, origin, .. } => match origin {
+                Some(o) => format!("variable `{name}` ({})", o.describe()),
+                None => format!("variable `{name}`"),
+            },
+            SettingsSource::Unknown { text } => format!("`{text}`"),
+        }
+    }
+}
+
+/// The client definition type argument of a legacy call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefinitionKind {
+    Jwk,
+    X509,
+    Pkcs12,
+    CertificateStore,
+    /// A class of the project implementing `IClientDefinition`.
+    Custom,
+    /// A type parameter of the enclosing generic helper.
+    TypeParameter,
+}
+
+#[derive(Debug, Clone)]
+pub struct Definition {
+    pub name: String,
+    pub kind: DefinitionKind,
+    pub site: Site,
+}
+
+/// How a message handler finds its client definition, or how a definition is registered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Key {
+    /// A string known statically (literal, resolved constant, `nameof`).
+    Known(String),
+    /// `typeof(T).FullName`, or implied by a typed client or handler.
+    TypeName(String),
+    /// Not statically known; the expression as written.
+    Unknown(String),
+}
+
+impl Key {
+    pub fn describe(&self) -> String {
+        match self {
+            Key::Known(k) => format!("\"{k}\""),
+            Key::TypeName(t) => format!("typeof({t}).FullName"),
+            Key::Unknown(text) => format!("`{text}`"),
+        }
+    }
+
+    /// Whether two keys certainly name the same definition.
+    pub fn matches(&self, other: &Key) -> bool {
+        match (self, other) {
+            (Key::Known(a), Key::Known(b)) => a == b,
+            (Key::TypeName(a), Key::TypeName(b)) => last_segment(a) == last_segment(b),
+            (Key::Unknown(a), Key::Unknown(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+pub fn last_segment(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RegistrationKind {
+    /// `AddMaskinportenHttpClient<TDef, TClient[, TImpl]>(settings [, configure])`.
+    TypedClient {
+        client: String,
+        implementation: Option<String>,
+    },
+    /// `AddMaskinportenHttpClient<TDef>("name", settings [, configure])`.
+    NamedClient { name: Key },
+    /// `.AddMaskinportenHttpMessageHandler<TDef[, TClient]>(...)`.
+    MessageHandler { key: Key },
+    /// `RegisterMaskinportenClientDefinition<TDef>(key, settings)`.
+    ClientDefinition { key: Key },
+}
+
+/// A call chained after a registration: `.AddTypedClient<I, Impl>()`.
+#[derive(Debug, Clone)]
+pub struct ChainedCall {
+    pub name: String,
+    pub type_args: Vec<String>,
+    /// From the `.` to the closing parenthesis.
+    pub site: Site,
+}
+
+/// A configure lambda passed to a legacy call.
+#[derive(Debug, Clone)]
+pub struct ConfigureLambda {
+    pub site: Site,
+    /// `cd.ClientSettings.X = value` assignments, in order.
+    pub assignments: Vec<Assignment>,
+    /// Statements that are not such assignments.
+    pub other_statements: Vec<Span>,
+}
+
+/// One legacy registration call.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    pub kind: RegistrationKind,
+    /// The whole invocation, receiver included.
+    pub site: Site,
+    /// The method name with its type arguments.
+    pub method_site: Site,
+    /// The receiver (`services`, or the builder expression for a handler).
+    pub receiver: Option<Site>,
+    pub definition: Definition,
+    pub settings: Option<(SettingsSource, Site)>,
+    pub configure: Option<ConfigureLambda>,
+    pub chain: Vec<ChainedCall>,
+    /// The project method this call sits in, when it is a generic helper (a wrapper).
+    pub wrapper: Option<String>,
+    /// The call is one alternative of a switch expression or `?:`, chosen at run time.
+    pub alternative: bool,
+}
+
+impl Registration {
+    /// The value a configure lambda or the settings set in code for `property`, last one winning.
+    pub fn code_value(&self, property: &str) -> Option<&Assignment> {
+        let from_lambda = self.configure.as_ref().and_then(|c| {
+            c.assignments
+                .iter()
+                .rev()
+                .find(|a| a.property.eq_ignore_ascii_case(property))
+        });
+        from_lambda.or_else(|| {
+            let (settings, _) = self.settings.as_ref()?;
+            settings
+                .assignments()
+                .into_iter()
+                .rev()
+                .find(|a| a.property.eq_ignore_ascii_case(property))
+        })
+    }
+
+    /// Every property set in code, lambda and settings together.
+    pub fn all_assignments(&self) -> Vec<&Assignment> {
+        let mut all = self
+            .settings
+            .as_ref()
+            .map(|(s, _)| s.assignments())
+            .unwrap_or_default();
+        if let Some(c) = &self.configure {
+            all.extend(c.assignments.iter());
+        }
+        all
+    }
+}
+
+/// Legacy `IMaskinportenService` used by one class or registered.
+#[derive(Debug, Clone)]
+pub enum TokenServiceUse {
+    Registered {
+        site: Site,
+    },
+    /// Injected into a class: the first declaration that names the type, and the token calls.
+    Injected {
+        class_name: String,
+        site: Site,
+        calls: Vec<Site>,
+    },
+}
+
+/// An app-lib shim that is gone in v9.
+#[derive(Debug, Clone)]
+pub struct ShimUse {
+    pub name: String,
+    pub site: Site,
+}
+
+/// `Configure<MaskinportenSettings>(...)` with the legacy type.
+#[derive(Debug, Clone)]
+pub struct LegacyOptions {
+    pub site: Site,
+    pub type_text: String,
+}
+
+/// Code that injects the legacy options (`IOptions<MaskinportenSettings>` and kin).
+#[derive(Debug, Clone)]
+pub struct OptionsReader {
+    pub class_name: Option<String>,
+    pub site: Site,
+}
+
+/// `using Altinn.ApiClients.Maskinporten...;`
+#[derive(Debug, Clone)]
+pub struct LegacyUsing {
+    pub namespace: String,
+    pub site: Site,
+}
+
+/// `ConfigureMaskinportenClient(...)` of the built-in client.
+#[derive(Debug, Clone)]
+pub struct ClientOverride {
+    pub site: Site,
+    pub argument: ClientOverrideArgument,
+}
+
+#[derive(Debug, Clone)]
+pub enum ClientOverrideArgument {
+    Path(String),
+    Lambda(ConfigureLambda),
+    Unknown(String),
+}
+
+/// A customised `ITokenCacheProvider` (registered or implemented).
+#[derive(Debug, Clone)]
+pub struct CacheProviderUse {
+    pub description: String,
+    pub site: Site,
+}

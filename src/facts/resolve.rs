@@ -1,0 +1,597 @@
+//! Decides, project by project, which of the extracted calls and names are the legacy library
+//! (or the app-lib shims) and which belong to the project itself, and builds the typed model the
+//! rules read. The deciding evidence: the client definition type argument (a library type, a
+//! project class implementing `IClientDefinition`, or a type parameter constrained to one), the
+//! `using` directives (file and global), the project's own declarations, and argument counts that
+//! only the library's overloads accept.
+
+use std::collections::HashMap;
+
+use crate::discover::Project;
+use crate::facts::appsettings::AppSettingsFile;
+use crate::facts::csharp::{Arg, Call, Constant, CsFile, RefContext, TypeDecl};
+use crate::facts::model::*;
+
+pub const LEGACY_NAMESPACE: &str = "Altinn.ApiClients.Maskinporten";
+const LEGACY_CONFIG_NAMESPACE: &str = "Altinn.ApiClients.Maskinporten.Config";
+const BUILTIN_MODELS_NAMESPACE: &str = "Altinn.App.Core.Features.Maskinporten.Models";
+/// Where the app-lib shims live (the namespace moved between Altinn.App 7 and 8).
+const SHIM_NAMESPACES: [&str; 2] = [
+    "Altinn.App.Core.Internal.Maskinporten",
+    "Altinn.App.Core.Infrastructure.Clients.Maskinporten",
+];
+const OPTIONS_TYPES: [&str; 3] = ["IOptions", "IOptionsMonitor", "IOptionsSnapshot"];
+const SERVICE_REGISTRATIONS: [&str; 6] = [
+    "AddSingleton",
+    "AddTransient",
+    "AddScoped",
+    "TryAddSingleton",
+    "TryAddTransient",
+    "TryAddScoped",
+];
+
+/// What the rules know about one project (or about the files outside any project).
+#[derive(Debug, Default)]
+pub struct ProjectFacts {
+    pub registrations: Vec<Registration>,
+    pub token_services: Vec<TokenServiceUse>,
+    pub shims: Vec<ShimUse>,
+    pub legacy_options: Vec<LegacyOptions>,
+    pub options_readers: Vec<OptionsReader>,
+    pub legacy_usings: Vec<LegacyUsing>,
+    pub client_overrides: Vec<ClientOverride>,
+    pub cache_providers: Vec<CacheProviderUse>,
+    /// Project classes implementing `IClientDefinition`.
+    pub custom_definitions: Vec<TypeDecl>,
+    pub appsettings: Vec<AppSettingsFile>,
+}
+
+impl ProjectFacts {
+    /// Whether the project uses the legacy library or the shims at all.
+    pub fn has_legacy_usage(&self) -> bool {
+        !(self.registrations.is_empty()
+            && self.token_services.is_empty()
+            && self.shims.is_empty()
+            && self.legacy_options.is_empty()
+            && self.legacy_usings.is_empty())
+    }
+}
+
+/// The project's own names.
+struct Symbols<'a> {
+    methods: HashMap<&'a str, Vec<&'a crate::facts::csharp::MethodDecl>>,
+    types: HashMap<&'a str, &'a TypeDecl>,
+    constants: HashMap<String, Option<String>>,
+    custom_definitions: Vec<&'a TypeDecl>,
+    global_usings: Vec<String>,
+}
+
+impl<'a> Symbols<'a> {
+    fn new(files: &'a [CsFile], extra_constants: &[Constant], project: Option<&Project>) -> Self {
+        let mut methods: HashMap<&str, Vec<_>> = HashMap::new();
+        let mut types = HashMap::new();
+        let mut constants: HashMap<String, Option<String>> = HashMap::new();
+        let mut global_usings: Vec<String> =
+            project.map(|p| p.global_usings.clone()).unwrap_or_default();
+        for file in files {
+            for m in &file.methods {
+                methods.entry(m.name.as_str()).or_default().push(m);
+            }
+            for t in &file.types {
+                types.insert(t.name.as_str(), t);
+            }
+            for c in &file.constants {
+                let mut add = |key: String| {
+                    constants
+                        .entry(key)
+                        .and_modify(|v| {
+                            if v.as_deref() != Some(c.value.as_str()) {
+                                *v = None; // ambiguous
+                            }
+                        })
+                        .or_insert_with(|| Some(c.value.clone()));
+                };
+                add(c.name.clone());
+                if let Some(class) = &c.class {
+                    add(format!("{class}.{}", c.name));
+                }
+            }
+            global_usings.extend(
+                file.usings
+                    .iter()
+                    .filter(|u| u.global && u.alias.is_none() && !u.is_static)
+                    .map(|u| u.namespace.clone()),
+            );
+        }
+        for c in extra_constants {
+            constants
+                .entry(c.name.clone())
+                .and_modify(|v| {
+                    if v.as_deref() != Some(c.value.as_str()) {
+                        *v = None;
+                    }
+                })
+                .or_insert_with(|| Some(c.value.clone()));
+        }
+        let custom_definitions = custom_definitions(&types);
+        Symbols {
+            methods,
+            types,
+            constants,
+            custom_definitions,
+            global_usings,
+        }
+    }
+
+    fn declares_type(&self, name: &str) -> bool {
+        self.types.contains_key(last_segment(name))
+    }
+
+    /// The value of `Class.Name` or `Name`: qualified first, then the simple name when only one
+    /// constant in the project has it.
+    fn constant(&self, path: &[String]) -> Option<&str> {
+        let qualified = path[path.len().saturating_sub(2)..].join(".");
+        let simple = path.last()?;
+        match self.constants.get(&qualified) {
+            Some(value) => value.as_deref(),
+            None => self.constants.get(simple)?.as_deref(),
+        }
+    }
+
+    /// Whether the project declares a method `name` that a call with these counts could bind to.
+    fn declares_method_for(&self, name: &str, type_args: usize, args: usize) -> bool {
+        self.methods.get(name).is_some_and(|ms| {
+            ms.iter()
+                .any(|m| m.type_params == type_args && m.params == args)
+        })
+    }
+
+    fn declares_method(&self, name: &str) -> bool {
+        self.methods.contains_key(name)
+    }
+}
+
+/// Project classes that implement `IClientDefinition`, directly or through another one.
+fn custom_definitions<'a>(types: &HashMap<&'a str, &'a TypeDecl>) -> Vec<&'a TypeDecl> {
+    let mut found: Vec<&TypeDecl> = Vec::new();
+    loop {
+        let before = found.len();
+        for t in types.values() {
+            let is_definition = t.bases.iter().any(|b| {
+                b == "IClientDefinition"
+                    || library_definition(b).is_some()
+                    || found.iter().any(|f| &f.name == b)
+            });
+            if is_definition && !found.iter().any(|f| f.name == t.name) {
+                found.push(t);
+            }
+        }
+        if found.len() == before {
+            break;
+        }
+    }
+    found.sort_by(|a, b| a.name.cmp(&b.name));
+    found
+}
+
+fn library_definition(name: &str) -> Option<DefinitionKind> {
+    match last_segment(name) {
+        "SettingsJwkClientDefinition" => Some(DefinitionKind::Jwk),
+        "SettingsX509ClientDefinition" => Some(DefinitionKind::X509),
+        "Pkcs12ClientDefinition" => Some(DefinitionKind::Pkcs12),
+        "CertificateStoreClientDefinition" => Some(DefinitionKind::CertificateStore),
+        _ => None,
+    }
+}
+
+/// The usings that apply to one file.
+struct Imports<'a> {
+    file: &'a CsFile,
+    global: &'a [String],
+}
+
+impl Imports<'_> {
+    fn namespaces(&self) -> impl Iterator<Item = &str> {
+        self.file
+            .usings
+            .iter()
+            .filter(|u| u.alias.is_none())
+            .map(|u| u.namespace.as_str())
+            .chain(self.global.iter().map(String::as_str))
+    }
+
+    fn imports(&self, namespace: &str) -> bool {
+        self.namespaces().any(|n| n == namespace)
+    }
+
+    fn imports_legacy(&self) -> bool {
+        self.namespaces().any(is_legacy_namespace)
+    }
+
+    /// The alias target when `name` is a using alias in this file.
+    fn alias(&self, name: &str) -> Option<&str> {
+        self.file
+            .usings
+            .iter()
+            .find(|u| u.alias.as_deref() == Some(name))
+            .map(|u| u.namespace.as_str())
+    }
+}
+
+pub fn is_legacy_namespace(namespace: &str) -> bool {
+    namespace == LEGACY_NAMESPACE
+        || namespace
+            .strip_prefix(LEGACY_NAMESPACE)
+            .is_some_and(|rest| rest.starts_with('.'))
+}
+
+/// Builds the facts of one project from its files.
+pub fn resolve(
+    project: Option<&Project>,
+    files: &[CsFile],
+    constants: &[Constant],
+    appsettings: Vec<AppSettingsFile>,
+) -> ProjectFacts {
+    let symbols = Symbols::new(files, constants, project);
+    let mut facts = ProjectFacts {
+        appsettings,
+        custom_definitions: symbols
+            .custom_definitions
+            .iter()
+            .map(|t| (*t).clone())
+            .collect(),
+        ..ProjectFacts::default()
+    };
+    for file in files {
+        let imports = Imports {
+            file,
+            global: &symbols.global_usings,
+        };
+        for using in &file.usings {
+            if is_legacy_namespace(&using.namespace) {
+                facts.legacy_usings.push(LegacyUsing {
+                    namespace: using.namespace.clone(),
+                    site: using.site.clone(),
+                });
+            }
+        }
+        for call in &file.calls {
+            resolve_call(call, &imports, &symbols, &mut facts);
+        }
+        resolve_type_refs(file, &imports, &symbols, &mut facts);
+        for t in &file.types {
+            if t.bases.iter().any(|b| b == "ITokenCacheProvider") && imports.imports_legacy() {
+                facts.cache_providers.push(CacheProviderUse {
+                    description: format!("`{}` implements a custom `ITokenCacheProvider`", t.name),
+                    site: t.site.clone(),
+                });
+            }
+        }
+    }
+    facts
+}
+
+fn resolve_call(call: &Call, imports: &Imports, symbols: &Symbols, facts: &mut ProjectFacts) {
+    match call.name.as_str() {
+        "AddMaskinportenHttpClient"
+        | "RegisterMaskinportenClientDefinition"
+        | "AddMaskinportenHttpMessageHandler" => {
+            if let Some(registration) = legacy_registration(call, imports, symbols) {
+                facts.registrations.push(registration);
+            }
+        }
+        "ConfigureMaskinportenClient" if !symbols.declares_method(&call.name) => {
+            if let Some(arg) = call.args.first() {
+                facts.client_overrides.push(ClientOverride {
+                    site: call.site.clone(),
+                    argument: client_override_argument(arg, symbols),
+                });
+            }
+        }
+        "AddMaskinportenJwkTokenProvider" if !symbols.declares_method(&call.name) => {
+            facts.shims.push(ShimUse {
+                name: call.name.clone(),
+                site: call.site.clone(),
+            });
+        }
+        "Configure" | "AddOptions" => {
+            if let Some(type_arg) = call.type_args.first()
+                && is_legacy_settings_type(&type_arg.text, imports, symbols)
+            {
+                facts.legacy_options.push(LegacyOptions {
+                    site: call.site.clone(),
+                    type_text: type_arg.text.clone(),
+                });
+            }
+        }
+        name if SERVICE_REGISTRATIONS.contains(&name) => {
+            let Some(service) = call.type_args.first() else {
+                return;
+            };
+            let legacy_name = |wanted: &str| {
+                last_segment(&service.text) == wanted
+                    && !symbols.declares_type(wanted)
+                    && (imports.imports_legacy() || service.text.starts_with(LEGACY_NAMESPACE))
+            };
+            if legacy_name("IMaskinportenService") {
+                facts.token_services.push(TokenServiceUse::Registered {
+                    site: call.site.clone(),
+                });
+            } else if legacy_name("ITokenCacheProvider") {
+                let implementation = call
+                    .type_args
+                    .get(1)
+                    .map_or("a factory".to_string(), |t| format!("`{}`", t.text));
+                facts.cache_providers.push(CacheProviderUse {
+                    description: format!("registers {implementation} as the token cache"),
+                    site: call.site.clone(),
+                });
+            }
+        }
+        _ => {}
+    }
+}
+
+fn client_override_argument(arg: &Arg, symbols: &Symbols) -> ClientOverrideArgument {
+    match (&arg.expr, &arg.lambda) {
+        (_, Some(lambda)) => ClientOverrideArgument::Lambda(lambda.clone()),
+        (Expr::Str(s) | Expr::NameOf(s), _) => ClientOverrideArgument::Path(s.clone()),
+        (Expr::Path(path), _) => match symbols.constant(path) {
+            Some(value) => ClientOverrideArgument::Path(value.to_string()),
+            None => ClientOverrideArgument::Unknown(arg.site.text().to_string()),
+        },
+        _ => ClientOverrideArgument::Unknown(arg.site.text().to_string()),
+    }
+}
+
+fn is_legacy_settings_type(written: &str, imports: &Imports, symbols: &Symbols) -> bool {
+    let base = written.split('<').next().unwrap_or(written).trim();
+    if base.starts_with(LEGACY_CONFIG_NAMESPACE) {
+        return true;
+    }
+    if let Some(target) = imports.alias(base) {
+        return target.starts_with(LEGACY_CONFIG_NAMESPACE);
+    }
+    if base != "MaskinportenSettings" || symbols.declares_type(base) {
+        return false;
+    }
+    // Only the legacy library ever had the generic `MaskinportenSettings<TDefinition>`.
+    let generic = written.contains('<');
+    imports.imports(LEGACY_CONFIG_NAMESPACE)
+        && (generic || !imports.imports(BUILTIN_MODELS_NAMESPACE))
+}
+
+/// The argument counts the library's overloads accept, by method and number of type arguments.
+fn library_arity(name: &str, type_args: usize) -> Option<std::ops::RangeInclusive<usize>> {
+    match (name, type_args) {
+        ("AddMaskinportenHttpClient", 1) => Some(2..=3),
+        ("AddMaskinportenHttpClient", 2 | 3) => Some(1..=2),
+        ("RegisterMaskinportenClientDefinition", 1) => Some(2..=2),
+        ("AddMaskinportenHttpMessageHandler", 1) => Some(1..=2),
+        ("AddMaskinportenHttpMessageHandler", 2) => Some(0..=1),
+        _ => None,
+    }
+}
+
+fn definition_of(call: &Call, imports: &Imports, symbols: &Symbols) -> Option<Definition> {
+    let first = call.type_args.first()?;
+    let name = first.text.clone();
+    let kind = if let Some(kind) = library_definition(&name) {
+        kind
+    } else if symbols
+        .custom_definitions
+        .iter()
+        .any(|t| t.name == last_segment(&name))
+    {
+        DefinitionKind::Custom
+    } else if call.enclosing_method.as_ref().is_some_and(|m| {
+        m.type_params.iter().any(|p| {
+            p.name == name
+                && p.constraints.iter().any(|c| {
+                    last_segment(c) == "IClientDefinition"
+                        || library_definition(c).is_some()
+                        || symbols.custom_definitions.iter().any(|t| &t.name == c)
+                })
+        })
+    }) {
+        DefinitionKind::TypeParameter
+    } else {
+        return None;
+    };
+    // A project's own definition type only counts where the library is imported.
+    if matches!(kind, DefinitionKind::Custom | DefinitionKind::TypeParameter)
+        && !imports.imports_legacy()
+    {
+        return None;
+    }
+    Some(Definition {
+        name,
+        kind,
+        site: first.site.clone(),
+    })
+}
+
+fn legacy_registration(call: &Call, imports: &Imports, symbols: &Symbols) -> Option<Registration> {
+    let type_count = call.type_args.len();
+    let arity = library_arity(&call.name, type_count)?;
+    if !arity.contains(&call.args.len())
+        || symbols.declares_method_for(&call.name, type_count, call.args.len())
+    {
+        return None;
+    }
+    let definition = definition_of(call, imports, symbols)?;
+    let key = |arg: Option<&Arg>| arg.map(|a| key_of(a, symbols));
+    let settings_at = |i: usize| {
+        call.args
+            .get(i)
+            .and_then(|a| Some((a.settings.clone()?, a.site.clone())))
+    };
+    let lambda_at = |i: usize| call.args.get(i).and_then(|a| a.lambda.clone());
+    let (kind, settings, configure) = match (call.name.as_str(), type_count) {
+        ("AddMaskinportenHttpClient", 1) => (
+            RegistrationKind::NamedClient {
+                name: key(call.args.first())?,
+            },
+            settings_at(1),
+            lambda_at(2),
+        ),
+        ("AddMaskinportenHttpClient", _) => (
+            RegistrationKind::TypedClient {
+                client: call.type_args[1].text.clone(),
+                implementation: call.type_args.get(2).map(|t| t.text.clone()),
+            },
+            settings_at(0),
+            lambda_at(1),
+        ),
+        ("RegisterMaskinportenClientDefinition", _) => (
+            RegistrationKind::ClientDefinition {
+                key: key(call.args.first())?,
+            },
+            settings_at(1),
+            None,
+        ),
+        (_, 1) => (
+            RegistrationKind::MessageHandler {
+                key: key(call.args.first())?,
+            },
+            None,
+            lambda_at(1),
+        ),
+        (_, _) => (
+            RegistrationKind::MessageHandler {
+                key: Key::TypeName(call.type_args[1].text.clone()),
+            },
+            None,
+            lambda_at(0),
+        ),
+    };
+    let wrapper = call.enclosing_method.as_ref().and_then(|m| {
+        let generic_here = call
+            .type_args
+            .iter()
+            .any(|t| m.type_params.iter().any(|p| p.name == t.text));
+        generic_here.then(|| m.name.clone())
+    });
+    Some(Registration {
+        kind,
+        site: call.site.clone(),
+        method_site: call.method_site.clone(),
+        receiver: call.receiver.as_ref().map(|(s, _)| s.clone()),
+        definition,
+        settings,
+        configure,
+        chain: call.chain.clone(),
+        wrapper,
+        alternative: call.alternative,
+    })
+}
+
+fn key_of(arg: &Arg, symbols: &Symbols) -> Key {
+    match &arg.expr {
+        Expr::Str(s) | Expr::NameOf(s) => Key::Known(s.clone()),
+        Expr::TypeFullName(t) => Key::TypeName(t.clone()),
+        Expr::Path(path) => match symbols.constant(path) {
+            Some(value) => Key::Known(value.to_string()),
+            None => Key::Unknown(arg.site.text().to_string()),
+        },
+        _ => Key::Unknown(arg.site.text().to_string()),
+    }
+}
+
+fn resolve_type_refs(
+    file: &CsFile,
+    imports: &Imports,
+    symbols: &Symbols,
+    facts: &mut ProjectFacts,
+) {
+    let is_declaration = |c: RefContext| {
+        matches!(
+            c,
+            RefContext::Parameter | RefContext::Field | RefContext::Property
+        )
+    };
+    // One finding per class and type: the first declaration, with the token calls made through
+    // any member of that type.
+    let mut seen: Vec<(Option<String>, String)> = Vec::new();
+    for r in &file.type_refs {
+        if symbols.declares_type(&r.name) {
+            continue;
+        }
+        let group = (r.class.clone(), r.name.clone());
+        match r.name.as_str() {
+            "IMaskinportenService" if is_declaration(r.context) => {
+                let qualified_legacy = r
+                    .qualified
+                    .as_deref()
+                    .is_some_and(|q| q.starts_with(LEGACY_NAMESPACE));
+                if !(imports.imports_legacy() || qualified_legacy) || seen.contains(&group) {
+                    continue;
+                }
+                seen.push(group);
+                let members: Vec<&str> = file
+                    .type_refs
+                    .iter()
+                    .filter(|o| o.name == r.name && o.class == r.class)
+                    .filter_map(|o| o.member.as_deref())
+                    .collect();
+                let calls = file
+                    .calls
+                    .iter()
+                    .filter(|c| {
+                        matches!(c.name.as_str(), "GetToken" | "ExchangeToAltinnToken")
+                            && c.enclosing_class == r.class
+                            && c.receiver.as_ref().is_some_and(|(_, e)| match e {
+                                Expr::Path(p) => {
+                                    p.last().is_some_and(|l| members.contains(&l.as_str()))
+                                }
+                                _ => false,
+                            })
+                    })
+                    .map(|c| c.site.clone())
+                    .collect();
+                facts.token_services.push(TokenServiceUse::Injected {
+                    class_name: r.class.clone().unwrap_or_default(),
+                    site: r.site.clone(),
+                    calls,
+                });
+            }
+            "IMaskinportenTokenProvider" | "IX509CertificateProvider"
+                if r.context != RefContext::Other =>
+            {
+                let qualified = r
+                    .qualified
+                    .as_deref()
+                    .is_some_and(|q| SHIM_NAMESPACES.iter().any(|n| q.starts_with(n)));
+                let imported = SHIM_NAMESPACES.iter().any(|n| imports.imports(n));
+                if !(imported || qualified) || seen.contains(&group) {
+                    continue;
+                }
+                seen.push(group);
+                facts.shims.push(ShimUse {
+                    name: r.name.clone(),
+                    site: r.site.clone(),
+                });
+            }
+            "MaskinportenSettings"
+                if r.container
+                    .as_deref()
+                    .is_some_and(|c| OPTIONS_TYPES.contains(&c))
+                    && is_legacy_settings_type(
+                        r.qualified.as_deref().unwrap_or(&r.name),
+                        imports,
+                        symbols,
+                    ) =>
+            {
+                if seen.contains(&group) {
+                    continue;
+                }
+                seen.push(group);
+                facts.options_readers.push(OptionsReader {
+                    class_name: r.class.clone(),
+                    site: r.site.clone(),
+                });
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! Fixes: what a migration of each finding needs and whether it is known (`readiness`), and the
+//! byte-range edits a fix is made of.
+
+pub mod readiness;
+
+use serde::Serialize;
+
+use crate::facts::model::Site;
+
+/// How safe it is to apply a fix without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Safety {
+    Safe,
+    Unsafe,
+}
+
+/// One replacement of a byte range.
+#[derive(Debug, Clone)]
+pub struct Edit {
+    pub site: Site,
+    pub replacement: String,
+}
+
+/// A set of edits that together migrate one finding.
+#[derive(Debug, Clone)]
+pub struct Fix {
+    pub safety: Safety,
+    pub description: String,
+    pub edits: Vec<Edit>,
+}

@@ -1,0 +1,554 @@
+//! Decides, for each legacy registration of an app, whether it can be migrated automatically:
+//! which built-in method it becomes, with which scopes, and otherwise exactly what stands in the
+//! way (a blocker names its rule, the reason and the place). The MP2xx/MP9xx rules report the
+//! blockers; MP101-MP104 quote them in `fix_withheld`.
+
+use crate::discover::Project;
+use crate::facts::appsettings::ConfigValue;
+use crate::facts::model::*;
+use crate::facts::resolve::ProjectFacts;
+
+/// The first Altinn.App version with `UseMaskinportenAuthorization` and
+/// `UseMaskinportenAltinnAuthorization` under their stable names.
+pub const MINIMUM_VERSION: (u64, u64, u64) = (8, 7, 0);
+
+/// Settings the built-in client has no equivalent for.
+pub const UNSUPPORTED_SETTINGS: [&str; 8] = [
+    "ConsumerOrgNo",
+    "Resource",
+    "EnterpriseUserName",
+    "EnterpriseUserPassword",
+    "UseAltinnTestOrg",
+    "TokenExchangeEnvironment",
+    "OverwriteAuthorizationHeader",
+    "Kid",
+];
+
+/// Something that keeps a registration from being migrated automatically.
+#[derive(Debug, Clone)]
+pub struct Blocker {
+    pub rule: &'static str,
+    pub reason: String,
+    pub site: Site,
+}
+
+/// The built-in call a registration becomes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub exchange: bool,
+    pub scopes: Vec<String>,
+}
+
+impl Target {
+    pub fn method(&self) -> &'static str {
+        if self.exchange {
+            "UseMaskinportenAltinnAuthorization"
+        } else {
+            "UseMaskinportenAuthorization"
+        }
+    }
+
+    /// `UseMaskinportenAltinnAuthorization("a", "b")`.
+    pub fn call_text(&self) -> String {
+        let args: Vec<String> = self.scopes.iter().map(|s| format!("\"{s}\"")).collect();
+        format!("{}({})", self.method(), args.join(", "))
+    }
+}
+
+/// A value a fix needs, with where it was found.
+#[derive(Debug, Clone)]
+pub struct Resolved<T> {
+    pub value: T,
+    pub site: Option<Site>,
+}
+
+/// The verdict for one registration.
+#[derive(Debug, Clone)]
+pub struct Readiness {
+    pub target: Option<Target>,
+    pub blockers: Vec<Blocker>,
+    /// Where the scope was found (a lambda, the settings, an appsettings key).
+    pub scope_site: Option<Site>,
+}
+
+/// Everything about a project that gates every fix in it.
+pub struct ProjectGate<'a> {
+    pub project: &'a Project,
+    pub facts: &'a ProjectFacts,
+}
+
+impl ProjectGate<'_> {
+    /// Blockers that apply to every registration of the project.
+    pub fn blockers(&self) -> Vec<Blocker> {
+        let mut blockers = Vec::new();
+        let site = self.version_site();
+        match &self.project.altinn_version {
+            Some(v) if !v.is_at_least(MINIMUM_VERSION) => blockers.push(Blocker {
+                rule: "MP203",
+                reason: format!(
+                    "the app is on Altinn.App {v}; UseMaskinportenAuthorization needs 8.7.0 or later"
+                ),
+                site,
+            }),
+            None => blockers.push(Blocker {
+                rule: "MP203",
+                reason: "the Altinn.App version of the app could not be determined".to_string(),
+                site,
+            }),
+            Some(_) => {}
+        }
+        for cache in &self.facts.cache_providers {
+            blockers.push(Blocker {
+                rule: "MP902",
+                reason: format!(
+                    "{}; the built-in client caches tokens itself",
+                    cache.description
+                ),
+                site: cache.site.clone(),
+            });
+        }
+        blockers
+    }
+
+    fn version_site(&self) -> Site {
+        match &self.project.altinn_reference {
+            Some(r) => Site {
+                file: r.file.clone(),
+                span: r.span,
+            },
+            None => Site {
+                file: self.project.csproj.clone(),
+                span: crate::source::Span::new(0, 0),
+            },
+        }
+    }
+}
+
+/// Assesses one registration (typed, named or handler) of an app.
+pub fn assess(registration: &Registration, facts: &ProjectFacts, gate: &[Blocker]) -> Readiness {
+    let mut blockers: Vec<Blocker> = gate.to_vec();
+    blockers.extend(definition_blockers(registration));
+    if registration.alternative {
+        blockers.push(Blocker {
+            rule: "MP905",
+            reason: "this registration is one alternative of a switch or conditional expression, so which registration applies is decided at run time".to_string(),
+            site: registration.site.clone(),
+        });
+    }
+    let settings = settings_for(registration, facts);
+    if let Err(blocker) = &settings {
+        blockers.push(blocker.clone());
+    }
+    let settings = settings.ok().flatten();
+    blockers.extend(unsupported_settings(registration, settings.as_ref(), facts));
+    blockers.extend(identity_blockers(registration, facts));
+
+    let scope = resolve_value(registration, settings.as_ref(), facts, "Scope");
+    let exchange = resolve_value(
+        registration,
+        settings.as_ref(),
+        facts,
+        "ExhangeToAltinnToken",
+    );
+    let scopes = match scope {
+        Ok(Some(found)) => match split_scopes(&found.value) {
+            Some(scopes) => Some(Resolved {
+                value: scopes,
+                site: found.site,
+            }),
+            None => {
+                blockers.push(Blocker {
+                    rule: "MP905",
+                    reason: "the scope is empty".to_string(),
+                    site: found.site.unwrap_or_else(|| registration.site.clone()),
+                });
+                None
+            }
+        },
+        Ok(None) => {
+            blockers.push(Blocker {
+                rule: "MP905",
+                reason: missing_scope_reason(settings.as_ref()),
+                site: registration.site.clone(),
+            });
+            None
+        }
+        Err(b) => {
+            blockers.push(b);
+            None
+        }
+    };
+    let exchange = match exchange {
+        Ok(found) => match found.map(|f| parse_bool(&f.value).ok_or(f)) {
+            None => Some(false),
+            Some(Ok(b)) => Some(b),
+            Some(Err(f)) => {
+                blockers.push(Blocker {
+                    rule: "MP905",
+                    reason: format!(
+                        "ExhangeToAltinnToken is `{}`, which is not a literal true or false",
+                        f.value
+                    ),
+                    site: f.site.unwrap_or_else(|| registration.site.clone()),
+                });
+                None
+            }
+        },
+        Err(b) => {
+            blockers.push(b);
+            None
+        }
+    };
+    let scope_site = scopes.as_ref().and_then(|s| s.site.clone());
+    let target = match (scopes, exchange) {
+        (Some(scopes), Some(exchange)) if blockers.is_empty() => Some(Target {
+            exchange,
+            scopes: scopes.value,
+        }),
+        _ => None,
+    };
+    Readiness {
+        target,
+        blockers,
+        scope_site,
+    }
+}
+
+fn definition_blockers(registration: &Registration) -> Option<Blocker> {
+    let d = &registration.definition;
+    let reason = match d.kind {
+        DefinitionKind::Jwk => return None,
+        DefinitionKind::X509 | DefinitionKind::Pkcs12 | DefinitionKind::CertificateStore => {
+            format!(
+                "`{}` signs with a certificate; the built-in client signs only with a JWK",
+                d.name
+            )
+        }
+        DefinitionKind::Custom => format!(
+            "`{}` is a custom client definition; the built-in client reads its key only from configuration",
+            d.name
+        ),
+        DefinitionKind::TypeParameter => {
+            return Some(Blocker {
+                rule: "MP905",
+                reason: format!(
+                    "the client definition is the type parameter `{}` of `{}`; each caller decides it",
+                    d.name,
+                    registration
+                        .wrapper
+                        .as_deref()
+                        .unwrap_or("the enclosing method")
+                ),
+                site: d.site.clone(),
+            });
+        }
+    };
+    Some(Blocker {
+        rule: "MP901",
+        reason,
+        site: d.site.clone(),
+    })
+}
+
+/// The settings a registration uses: its own, or for a handler those of the matching
+/// `RegisterMaskinportenClientDefinition`.
+fn settings_for(
+    registration: &Registration,
+    facts: &ProjectFacts,
+) -> Result<Option<SettingsSource>, Blocker> {
+    match &registration.kind {
+        RegistrationKind::MessageHandler { key } => {
+            let definition = facts.registrations.iter().find(|r| match &r.kind {
+                RegistrationKind::ClientDefinition { key: k } => k.matches(key),
+                RegistrationKind::NamedClient { name } => name.matches(key),
+                RegistrationKind::TypedClient { client, .. } => {
+                    Key::TypeName(client.clone()).matches(key)
+                }
+                RegistrationKind::MessageHandler { .. } => false,
+            });
+            match definition {
+                Some(d) => Ok(d.settings.as_ref().map(|(s, _)| s.clone())),
+                None => Err(Blocker {
+                    rule: "MP905",
+                    reason: format!(
+                        "no RegisterMaskinportenClientDefinition with the key {} was found in the project",
+                        key.describe()
+                    ),
+                    site: registration.site.clone(),
+                }),
+            }
+        }
+        _ => Ok(registration.settings.as_ref().map(|(s, _)| s.clone())),
+    }
+}
+
+/// The settings a handler's definition registration, or the registration itself, set in code.
+fn code_assignments<'a>(
+    registration: &'a Registration,
+    settings: Option<&'a SettingsSource>,
+) -> Vec<&'a Assignment> {
+    let mut all: Vec<&Assignment> = settings.map(|s| s.assignments()).unwrap_or_default();
+    if let Some(c) = &registration.configure {
+        all.extend(c.assignments.iter());
+    }
+    all
+}
+
+fn site_of(registration: &Registration, span: crate::source::Span) -> Site {
+    Site {
+        file: registration.site.file.clone(),
+        span,
+    }
+}
+
+/// A property's value as a string: from code (lambda wins over settings), else from the section
+/// in the deployed appsettings files when they all agree.
+fn resolve_value(
+    registration: &Registration,
+    settings: Option<&SettingsSource>,
+    facts: &ProjectFacts,
+    property: &str,
+) -> Result<Option<Resolved<String>>, Blocker> {
+    let in_code = code_assignments(registration, settings)
+        .into_iter()
+        .rev()
+        .find(|a| a.property.eq_ignore_ascii_case(property));
+    if let Some(a) = in_code {
+        let site = site_of(registration, a.span);
+        return match &a.value {
+            Expr::Str(s) => Ok(Some(Resolved {
+                value: s.clone(),
+                site: Some(site),
+            })),
+            Expr::Bool(b) => Ok(Some(Resolved {
+                value: b.to_string(),
+                site: Some(site),
+            })),
+            Expr::Null => Ok(None),
+            other => Err(Blocker {
+                rule: "MP905",
+                reason: format!(
+                    "{property} is computed in code (`{}`), so its value is not known here",
+                    expr_text(other)
+                ),
+                site,
+            }),
+        };
+    }
+    let Some(path) = settings.and_then(SettingsSource::section_path) else {
+        return Ok(None);
+    };
+    let key = format!("{path}:{property}");
+    let found: Vec<_> = facts
+        .appsettings
+        .iter()
+        .filter(|f| f.is_deployed())
+        .filter_map(|f| f.get(&key).map(|e| (f, e)))
+        .collect();
+    let values: Vec<Option<String>> = found
+        .iter()
+        .map(|(_, e)| e.value.as_config_string())
+        .collect();
+    match values.first() {
+        None => Ok(None),
+        Some(first) if values.iter().all(|v| v == first) => Ok(first.clone().map(|value| {
+            let (f, e) = found[0];
+            Resolved {
+                value,
+                site: Some(Site {
+                    file: f.file.clone(),
+                    span: e.value_span,
+                }),
+            }
+        })),
+        Some(_) => {
+            let (f, e) = found[1];
+            Err(Blocker {
+                rule: "MP905",
+                reason: format!("{key} differs between the deployed appsettings files"),
+                site: Site {
+                    file: f.file.clone(),
+                    span: e.key_span,
+                },
+            })
+        }
+    }
+}
+
+fn expr_text(expr: &Expr) -> String {
+    match expr {
+        Expr::Path(p) => p.join("."),
+        Expr::Other(t) => t.clone(),
+        Expr::TypeFullName(t) => format!("typeof({t}).FullName"),
+        Expr::NameOf(n) => format!("nameof({n})"),
+        Expr::Section { root, .. } => format!("{root}.GetSection(...)"),
+        _ => "an expression".to_string(),
+    }
+}
+
+fn missing_scope_reason(settings: Option<&SettingsSource>) -> String {
+    match settings {
+        Some(s) => match s.section_path() {
+            Some(path) => format!(
+                "no Scope is set in code and no deployed appsettings file defines {path}:Scope (it may come from Key Vault or the environment)"
+            ),
+            None => format!(
+                "no Scope is set in code and the settings come from {}, which is not known here",
+                s.describe()
+            ),
+        },
+        None => "no Scope is set in code and the settings are not known here".to_string(),
+    }
+}
+
+/// Space-separated scopes, as the legacy `Scope` holds them.
+pub fn split_scopes(value: &str) -> Option<Vec<String>> {
+    let scopes: Vec<String> = value.split_whitespace().map(str::to_string).collect();
+    (!scopes.is_empty()).then_some(scopes)
+}
+
+fn parse_bool(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" => Some(true),
+        "false" | "" => Some(false),
+        _ => None,
+    }
+}
+
+/// Settings in code or in the section that the built-in client cannot honour.
+fn unsupported_settings(
+    registration: &Registration,
+    settings: Option<&SettingsSource>,
+    facts: &ProjectFacts,
+) -> Vec<Blocker> {
+    let mut out = Vec::new();
+    for a in code_assignments(registration, settings) {
+        if let Some(name) = unsupported(&a.property)
+            && !is_harmless(name, &a.value)
+        {
+            out.push(Blocker {
+                rule: "MP902",
+                reason: unsupported_reason(name),
+                site: site_of(registration, a.span),
+            });
+        }
+    }
+    if let Some(path) = settings.and_then(SettingsSource::section_path) {
+        for file in facts.appsettings.iter().filter(|f| f.is_deployed()) {
+            for entry in file.children(path) {
+                let Some(name) = unsupported(last_key(&entry.path)) else {
+                    continue;
+                };
+                let value = entry.value.as_config_string().unwrap_or_default();
+                let harmless = match name {
+                    "OverwriteAuthorizationHeader" => value.eq_ignore_ascii_case("true"),
+                    _ => value.is_empty() || value.eq_ignore_ascii_case("false"),
+                };
+                if !harmless {
+                    out.push(Blocker {
+                        rule: "MP902",
+                        reason: unsupported_reason(name),
+                        site: Site {
+                            file: file.file.clone(),
+                            span: entry.key_span,
+                        },
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn last_key(path: &str) -> &str {
+    path.rsplit(':').next().unwrap_or(path)
+}
+
+fn unsupported(property: &str) -> Option<&'static str> {
+    UNSUPPORTED_SETTINGS
+        .iter()
+        .find(|u| u.eq_ignore_ascii_case(property))
+        .copied()
+}
+
+/// `OverwriteAuthorizationHeader = true` is what the built-in client always does; a flag set to
+/// false or a null value changes nothing.
+fn is_harmless(name: &str, value: &Expr) -> bool {
+    match name {
+        "OverwriteAuthorizationHeader" => *value == Expr::Bool(true),
+        _ => matches!(value, Expr::Bool(false) | Expr::Null) || *value == Expr::Str(String::new()),
+    }
+}
+
+pub fn unsupported_reason(name: &str) -> String {
+    let what = match name {
+        "ConsumerOrgNo" => "adds a consumer_org claim (acting for another organisation)",
+        "Resource" => "adds a resource claim (an audience-restricted token)",
+        "EnterpriseUserName" | "EnterpriseUserPassword" => {
+            "exchanges the token as an enterprise user"
+        }
+        "UseAltinnTestOrg" => "asks for a token for the Altinn test organisation",
+        "TokenExchangeEnvironment" => "exchanges the token against another Altinn environment",
+        "OverwriteAuthorizationHeader" => {
+            "keeps an Authorization header the caller set; the built-in handler always overwrites it"
+        }
+        "Kid" => "overrides the key id in the token header",
+        _ => "has no built-in equivalent",
+    };
+    format!("{name} {what}; the built-in client has no such setting")
+}
+
+/// A stable description of the credentials a registration uses, to tell identities apart.
+pub fn identity_of(registration: &Registration, facts: &ProjectFacts) -> Option<String> {
+    let settings = match &registration.kind {
+        RegistrationKind::MessageHandler { .. } => settings_for(registration, facts).ok().flatten(),
+        _ => registration.settings.as_ref().map(|(s, _)| s.clone()),
+    }?;
+    let credentials: Vec<String> = settings
+        .assignments()
+        .iter()
+        .filter(|a| {
+            ["ClientId", "EncodedJwk", "EncodedX509", "Environment"]
+                .iter()
+                .any(|p| a.property.eq_ignore_ascii_case(p))
+        })
+        .map(|a| format!("{}={:?}", a.property, a.value))
+        .collect();
+    Some(match settings.section_path() {
+        Some(path) => format!(
+            "section:{}|{}",
+            path.to_ascii_lowercase(),
+            credentials.join(",")
+        ),
+        None => format!("code:{}|{}", settings.describe(), credentials.join(",")),
+    })
+}
+
+fn identity_blockers(registration: &Registration, facts: &ProjectFacts) -> Option<Blocker> {
+    let mine = identity_of(registration, facts)?;
+    let other = facts
+        .registrations
+        .iter()
+        .filter(|r| !matches!(r.kind, RegistrationKind::MessageHandler { .. }))
+        .find(|r| identity_of(r, facts).is_some_and(|i| i != mine))?;
+    Some(Blocker {
+        rule: "MP903",
+        reason: format!(
+            "the app also uses another Maskinporten identity ({}); the built-in client has one identity per app",
+            other
+                .settings
+                .as_ref()
+                .map_or("other settings".to_string(), |(s, _)| s.describe())
+        ),
+        site: other.site.clone(),
+    })
+}
+
+/// Whether any deployed appsettings value exists for this configuration key.
+pub fn config_value<'a>(facts: &'a ProjectFacts, key: &str) -> Option<&'a ConfigValue> {
+    facts
+        .appsettings
+        .iter()
+        .filter(|f| f.is_deployed())
+        .find_map(|f| f.get(key).map(|e| &e.value))
+}

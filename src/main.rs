@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    maskinporten_migrate::cli::main()
+}

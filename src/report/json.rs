@@ -1,0 +1,142 @@
+//! `--format json`: one stable, versioned object (see DESIGN.md). Paths are relative to the
+//! current directory with `/`; lines and columns are 1-based.
+
+use serde::Serialize;
+
+use super::{InputProblem, Outcome, Summary};
+use crate::discover::ProjectKind;
+use crate::facts::model::Site;
+use crate::fixes::Safety;
+use crate::rules::{Finding, Severity};
+
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    projects: Vec<ProjectJson<'a>>,
+    findings: Vec<FindingJson<'a>>,
+    summary: Summary,
+    problems: &'a [InputProblem],
+}
+
+#[derive(Serialize)]
+struct ProjectJson<'a> {
+    path: &'a str,
+    kind: ProjectKind,
+    altinn_version: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Location {
+    path: String,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+impl Location {
+    fn of(site: &Site) -> Location {
+        let start = site.file.position(site.span.start);
+        let end = site.file.position(site.span.end);
+        Location {
+            path: site.file.display.clone(),
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct RelatedJson<'a> {
+    #[serde(flatten)]
+    location: Location,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct EditJson<'a> {
+    path: &'a str,
+    start_byte: usize,
+    end_byte: usize,
+    replacement: &'a str,
+}
+
+#[derive(Serialize)]
+struct FixJson<'a> {
+    safety: Safety,
+    description: &'a str,
+    edits: Vec<EditJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct FindingJson<'a> {
+    rule: &'static str,
+    name: &'static str,
+    severity: Severity,
+    #[serde(flatten)]
+    location: Location,
+    project: Option<&'a str>,
+    message: &'a str,
+    related: Vec<RelatedJson<'a>>,
+    fix: Option<FixJson<'a>>,
+    fix_withheld: Option<&'a str>,
+}
+
+fn finding(f: &Finding) -> FindingJson<'_> {
+    FindingJson {
+        rule: f.rule.code,
+        name: f.rule.name,
+        severity: f.severity,
+        location: Location::of(&f.site),
+        project: f.project.as_deref(),
+        message: &f.message,
+        related: f
+            .related
+            .iter()
+            .map(|r| RelatedJson {
+                location: Location::of(&r.site),
+                message: &r.message,
+            })
+            .collect(),
+        fix: f.fix.as_ref().map(|fix| FixJson {
+            safety: fix.safety,
+            description: &fix.description,
+            edits: fix
+                .edits
+                .iter()
+                .map(|e| EditJson {
+                    path: &e.site.file.display,
+                    start_byte: e.site.span.start,
+                    end_byte: e.site.span.end,
+                    replacement: &e.replacement,
+                })
+                .collect(),
+        }),
+        fix_withheld: f.fix_withheld.as_deref(),
+    }
+}
+
+pub fn render(outcome: &Outcome) -> String {
+    let document = Document {
+        version: VERSION,
+        projects: outcome
+            .projects
+            .iter()
+            .map(|p| ProjectJson {
+                path: p.display(),
+                kind: p.kind,
+                altinn_version: p.altinn_version.as_ref().map(|v| v.text.clone()),
+            })
+            .collect(),
+        findings: outcome.findings.iter().map(finding).collect(),
+        summary: outcome.summary(),
+        problems: outcome.problems,
+    };
+    let mut text = serde_json::to_string_pretty(&document).expect("the report serialises");
+    text.push('\n');
+    text
+}

@@ -1,0 +1,59 @@
+//! Report: renders the result of a run in the format asked for. Renderers only format; they
+//! decide nothing.
+
+pub mod human;
+pub mod json;
+
+use crate::discover::Project;
+use crate::rules::{Finding, Severity};
+
+/// A file or path the run could not use as it is, said on stderr and in machine output.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct InputProblem {
+    pub path: String,
+    pub message: String,
+}
+
+impl InputProblem {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        InputProblem {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Everything a renderer needs.
+pub struct Outcome<'a> {
+    pub projects: &'a [Project],
+    pub findings: &'a [Finding],
+    pub problems: &'a [InputProblem],
+    pub files_scanned: usize,
+}
+
+/// Counts by severity.
+#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
+pub struct Summary {
+    pub files_scanned: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Outcome<'_> {
+    pub fn summary(&self) -> Summary {
+        let count = |s: Severity| self.findings.iter().filter(|f| f.severity == s).count();
+        Summary {
+            files_scanned: self.files_scanned,
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            infos: count(Severity::Info),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}

@@ -1,0 +1,35 @@
+//! The blockers of every registration of an app, each place reported once: MP901, MP902 and
+//! MP905 report them as findings.
+
+use super::{Context, Finding, Rule, upper_first};
+use crate::facts::model::RegistrationKind;
+use crate::fixes::readiness;
+
+pub fn report(rule: &'static Rule, context: &Context, out: &mut Vec<Finding>) {
+    let mut seen = Vec::new();
+    // A client definition is assessed through the handlers that use it (MP104 says which).
+    let migrated = context
+        .facts
+        .registrations
+        .iter()
+        .filter(|r| !matches!(r.kind, RegistrationKind::ClientDefinition { .. }));
+    for r in migrated {
+        let verdict = readiness::assess(r, context.facts, &context.gate);
+        for b in verdict.blockers.iter().filter(|b| b.rule == rule.code) {
+            let key = (b.site.file.path.clone(), b.site.span, b.reason.clone());
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key);
+            let mut finding =
+                Finding::new(rule, b.site.clone(), format!("{}.", upper_first(&b.reason)));
+            if b.site.span != r.site.span {
+                finding = finding.related(
+                    r.site.clone(),
+                    "the registration this keeps from being migrated",
+                );
+            }
+            out.push(finding.withheld("A person decides how to replace this; see `explain`."));
+        }
+    }
+}

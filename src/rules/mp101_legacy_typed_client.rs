@@ -1,0 +1,78 @@
+use super::registration::{self, V9_NOTE};
+use super::{Applies, Context, Finding, Rule, Severity};
+use crate::facts::model::RegistrationKind;
+
+pub static RULE: Rule = Rule {
+    code: "MP101",
+    name: "legacy-typed-client",
+    severity: Severity::Error,
+    summary: "Typed HttpClient registered with the legacy AddMaskinportenHttpClient<TDef, TClient[, TImpl]>",
+    applies: Applies::Apps,
+    check,
+    doc: r#"## What it does
+Finds `AddMaskinportenHttpClient<TClientDefinition, TClient>(...)` and
+`AddMaskinportenHttpClient<TClientDefinition, TClient, TImplementation>(...)` calls of the legacy
+`Altinn.ApiClients.Maskinporten` library in an Altinn app, whatever the settings argument (a
+configuration section, a settings object, a `with` copy) and with or without a configure lambda.
+Calls of a project's own method with the same name are not reported; calls inside such a helper
+are.
+
+## Why it matters
+The legacy handler signs tokens with credentials the app manages itself (appsettings, Key Vault).
+The built-in client uses the credentials Altinn Studio provisions for the scopes selected in
+Studio. Altinn.App 9 no longer brings the legacy package, and its `MaskinportenSettings`
+section collides with the provisioned one key by key.
+
+## Example
+```csharp
+services
+    .AddMaskinportenHttpClient<SettingsJwkClientDefinition, EventsSubscriptionClient>(
+        config.GetSection("MaskinportenSettings"),
+        cd =>
+        {
+            cd.ClientSettings.Scope = "altinn:serviceowner/instances.read";
+            cd.ClientSettings.ExhangeToAltinnToken = true;
+        })
+    .AddTypedClient<IEventsSubscription, EventsSubscriptionClient>();
+```
+becomes
+```csharp
+services
+    .AddHttpClient<IEventsSubscription, EventsSubscriptionClient>()
+    .UseMaskinportenAltinnAuthorization("altinn:serviceowner/instances.read");
+```
+
+## Fix
+`AddHttpClient<TClient[, TImpl]>().UseMaskinportenAuthorization(scopes)`, or
+`UseMaskinportenAltinnAuthorization(scopes)` when `ExhangeToAltinnToken` is true. A trailing
+`.AddTypedClient<I, Impl>()` folds into `AddHttpClient<I, Impl>()`; other chained calls stay.
+Scopes come from the configure lambda, the settings set in code, or the section's `Scope` key
+when every deployed appsettings file agrees (space-separated scopes become separate arguments).
+
+The fix is withheld, and the finding says why, when the app is below Altinn.App 8.7.0 (MP203),
+the definition is not a JWK (MP901), a setting has no built-in equivalent (MP902), the app uses
+several identities (MP903), or a value it needs is not statically known (MP905).
+"#,
+};
+
+fn check(context: &Context, out: &mut Vec<Finding>) {
+    let typed = |k: &RegistrationKind| matches!(k, RegistrationKind::TypedClient { .. });
+    for r in registration::of_kind(context, typed) {
+        let RegistrationKind::TypedClient {
+            client,
+            implementation,
+        } = &r.kind
+        else {
+            continue;
+        };
+        let client_text = match implementation {
+            Some(i) => format!("`{client}` (implemented by `{i}`)"),
+            None => format!("`{client}`"),
+        };
+        let message = format!(
+            "Typed client {client_text} gets its Maskinporten token from the legacy library ({}): it signs with credentials the app manages itself, not the ones Altinn Studio provisions. {V9_NOTE}.",
+            registration::origin(r)
+        );
+        out.push(registration::finding(&RULE, context, r, message));
+    }
+}

@@ -1,0 +1,54 @@
+use super::registration::{self, V9_NOTE};
+use super::{Applies, Context, Finding, Rule, Severity};
+use crate::facts::model::RegistrationKind;
+
+pub static RULE: Rule = Rule {
+    code: "MP102",
+    name: "legacy-named-client",
+    severity: Severity::Error,
+    summary: "Named HttpClient registered with the legacy AddMaskinportenHttpClient<TDef>(\"name\", ...)",
+    applies: Applies::Apps,
+    check,
+    doc: r#"## What it does
+Finds `AddMaskinportenHttpClient<TClientDefinition>("name", settings[, configure])` calls of the
+legacy `Altinn.ApiClients.Maskinporten` library in an Altinn app. The name may be a literal, a
+string constant of the project or `nameof(...)`.
+
+## Why it matters
+Clients created with `IHttpClientFactory.CreateClient("name")` get their token from the legacy
+handler, which uses credentials the app manages itself instead of the ones Altinn Studio
+provisions. Altinn.App 9 no longer brings the legacy package.
+
+## Example
+```csharp
+services.AddMaskinportenHttpClient<SettingsJwkClientDefinition>(
+    "registry", config.GetSection("MaskinportenSettings"),
+    cd => cd.ClientSettings.Scope = "altinn:serviceowner/instances.read");
+```
+becomes
+```csharp
+services.AddHttpClient("registry").UseMaskinportenAuthorization("altinn:serviceowner/instances.read");
+```
+
+## Fix
+`AddHttpClient("name").UseMaskinportenAuthorization(scopes)` (or
+`UseMaskinportenAltinnAuthorization` when the token is exchanged). Withheld, with the reason, in
+the same cases as MP101: version below 8.7.0 (MP203), a certificate or custom definition (MP901),
+an unsupported setting (MP902), several identities (MP903), or an unknown scope (MP905).
+"#,
+};
+
+fn check(context: &Context, out: &mut Vec<Finding>) {
+    let named = |k: &RegistrationKind| matches!(k, RegistrationKind::NamedClient { .. });
+    for r in registration::of_kind(context, named) {
+        let RegistrationKind::NamedClient { name } = &r.kind else {
+            continue;
+        };
+        let message = format!(
+            "Named client {} gets its Maskinporten token from the legacy library ({}): it signs with credentials the app manages itself, not the ones Altinn Studio provisions. {V9_NOTE}.",
+            name.describe(),
+            registration::origin(r)
+        );
+        out.push(registration::finding(&RULE, context, r, message));
+    }
+}

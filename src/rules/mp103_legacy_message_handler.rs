@@ -1,0 +1,60 @@
+use super::registration::{self, V9_NOTE};
+use super::{Applies, Context, Finding, Rule, Severity};
+use crate::facts::model::RegistrationKind;
+
+pub static RULE: Rule = Rule {
+    code: "MP103",
+    name: "legacy-message-handler",
+    severity: Severity::Error,
+    summary: "Legacy AddMaskinportenHttpMessageHandler<TDef[, TClient]>() on an IHttpClientBuilder",
+    applies: Applies::Apps,
+    check,
+    doc: r#"## What it does
+Finds `.AddMaskinportenHttpMessageHandler<TClientDefinition>("key"[, configure])` and
+`.AddMaskinportenHttpMessageHandler<TClientDefinition, TClient>([configure])` of the legacy
+library on an `IHttpClientBuilder` made by anything: `AddHttpClient`, Refit's `AddRefitClient`,
+the DAN client's `AddDanClient`. The handler looks its settings up by key in the definitions
+registered with `RegisterMaskinportenClientDefinition` (MP104).
+
+## Why it matters
+The handler signs tokens with credentials the app manages itself. When no definition is
+registered under the key, the first request throws. Altinn.App 9 no longer brings the legacy
+package.
+
+## Example
+```csharp
+services.RegisterMaskinportenClientDefinition<SettingsJwkClientDefinition>(
+    "client-name", config.GetSection("Maskinporten-Config-Path"));
+services
+    .AddDanClient(config.GetSection("Dan-Config-Path"))
+    .AddMaskinportenHttpMessageHandler<SettingsJwkClientDefinition>(
+        "client-name", cd => { cd.ClientSettings.Scope = "altinn:dataaltinnno"; });
+```
+becomes
+```csharp
+services
+    .AddDanClient(config.GetSection("Dan-Config-Path"))
+    .UseMaskinportenAuthorization("altinn:dataaltinnno");
+```
+
+## Fix
+`.UseMaskinportenAuthorization(scopes)` (or `UseMaskinportenAltinnAuthorization`), with the
+scope from the handler's lambda or the definition's settings. Withheld, with the reason, when no
+definition with the key is found or as in MP101 (MP203, MP901, MP902, MP903, MP905).
+"#,
+};
+
+fn check(context: &Context, out: &mut Vec<Finding>) {
+    let handler = |k: &RegistrationKind| matches!(k, RegistrationKind::MessageHandler { .. });
+    for r in registration::of_kind(context, handler) {
+        let RegistrationKind::MessageHandler { key } = &r.kind else {
+            continue;
+        };
+        let message = format!(
+            "This HTTP client gets its Maskinporten token from the legacy message handler for the client definition {} (`{}`): it signs with credentials the app manages itself, not the ones Altinn Studio provisions. {V9_NOTE}.",
+            key.describe(),
+            r.definition.name
+        );
+        out.push(registration::finding(&RULE, context, r, message));
+    }
+}

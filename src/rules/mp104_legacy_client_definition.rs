@@ -1,0 +1,84 @@
+use super::registration;
+use super::{Applies, Context, Finding, Rule, Severity};
+use crate::facts::model::RegistrationKind;
+use crate::fixes::readiness;
+
+pub static RULE: Rule = Rule {
+    code: "MP104",
+    name: "legacy-client-definition",
+    severity: Severity::Error,
+    summary: "Legacy RegisterMaskinportenClientDefinition<TDef>(key, settings)",
+    applies: Applies::Apps,
+    check,
+    doc: r#"## What it does
+Finds `RegisterMaskinportenClientDefinition<TClientDefinition>(key, settings)` of the legacy
+library in an Altinn app, and lists the message handlers (MP103) that use its key.
+
+## Why it matters
+The definition holds the credentials the legacy handlers sign with. Since legacy 9.0 an
+`IConfiguration` argument is bound when the line runs, which in the app template is before
+`maskinporten-settings.json` and Key Vault are added to the configuration.
+
+## Example
+```csharp
+services.RegisterMaskinportenClientDefinition<SettingsJwkClientDefinition>(
+    "client-name", config.GetSection("Maskinporten-Config-Path"));
+```
+
+## Fix
+Removed once every handler that uses its key is migrated (MP103). Withheld while a handler with
+the key cannot be migrated, or when no handler in the project uses the key (then something else,
+perhaps a library, may look it up).
+"#,
+};
+
+fn check(context: &Context, out: &mut Vec<Finding>) {
+    let definition = |k: &RegistrationKind| matches!(k, RegistrationKind::ClientDefinition { .. });
+    for r in registration::of_kind(context, definition) {
+        let RegistrationKind::ClientDefinition { key } = &r.kind else {
+            continue;
+        };
+        let handlers: Vec<_> = context
+            .facts
+            .registrations
+            .iter()
+            .filter(|h| matches!(&h.kind, RegistrationKind::MessageHandler { key: k } if k.matches(key)))
+            .collect();
+        let mut finding = Finding::new(
+            &RULE,
+            r.site.clone(),
+            format!(
+                "Client definition {} is registered with the legacy library ({}); {} handler(s) in the project sign their tokens with it.",
+                key.describe(),
+                registration::origin(r),
+                handlers.len()
+            ),
+        );
+        if let Some((_, site)) = &r.settings {
+            finding = finding.related(site.clone(), "the settings it binds");
+        }
+        let mut blocked = Vec::new();
+        for h in &handlers {
+            finding = finding.related(h.site.clone(), "a handler that uses this definition");
+            let verdict = readiness::assess(h, context.facts, &context.gate);
+            if verdict.target.is_none() {
+                blocked.push(h);
+            }
+        }
+        finding.fix_withheld = Some(if handlers.is_empty() {
+            format!(
+                "No AddMaskinportenHttpMessageHandler in the project uses the key {}; something outside it may look the definition up, so it is left for a person.",
+                key.describe()
+            )
+        } else if blocked.is_empty() {
+            "The removal is not automated yet; it is removed once its handlers are migrated."
+                .to_string()
+        } else {
+            format!(
+                "{} handler(s) using this definition cannot be migrated automatically yet (see MP103), so the definition stays.",
+                blocked.len()
+            )
+        });
+        out.push(finding);
+    }
+}

@@ -1,0 +1,75 @@
+use super::{Applies, Context, Finding, Rule, Severity};
+use crate::facts::model::Site;
+
+pub static RULE: Rule = Rule {
+    code: "MP107",
+    name: "legacy-options",
+    severity: Severity::Warning,
+    summary: "Configure<MaskinportenSettings> with the legacy settings type",
+    applies: Applies::Apps,
+    check,
+    doc: r#"## What it does
+Finds `Configure<MaskinportenSettings>(...)`, `Configure<MaskinportenSettings<TDefinition>>(...)`
+and `AddOptions<...>()` where the type is the legacy `Altinn.ApiClients.Maskinporten.Config`
+one (by `using`, alias or full name), not the built-in
+`Altinn.App.Core.Features.Maskinporten.Models.MaskinportenSettings`.
+
+## Why it matters
+The two types share a name and usually the `MaskinportenSettings` section. The legacy options
+feed only the obsolete JWK token provider (MP106), the obsolete `AddEFormidlingServices<TM, TR>`
+status handler, and code that injects `IOptions<MaskinportenSettings>`; once those are gone they
+bind a section nobody reads, whose legacy keys collide with the provisioned ones.
+
+## Example
+```csharp
+using Altinn.ApiClients.Maskinporten.Config;
+services.Configure<MaskinportenSettings>(config.GetSection("MaskinportenSettings"));
+```
+
+## Fix
+Removed when nothing reads the legacy options any more (the finding lists the readers it found).
+"#,
+};
+
+fn check(context: &Context, out: &mut Vec<Finding>) {
+    let facts = context.facts;
+    let shims = facts
+        .shims
+        .iter()
+        .filter(|s| s.name == "AddMaskinportenJwkTokenProvider");
+    let readers: Vec<(&Site, String)> = shims
+        .map(|s| {
+            (
+                &s.site,
+                "the JWK token provider reads these options".to_string(),
+            )
+        })
+        .chain(facts.options_readers.iter().map(|r| {
+            let who = r.class_name.as_deref().unwrap_or("code");
+            (&r.site, format!("`{who}` injects these options"))
+        }))
+        .collect();
+    for options in &facts.legacy_options {
+        let mut finding = Finding::new(
+            &RULE,
+            options.site.clone(),
+            format!(
+                "`{}` here is the legacy Altinn.ApiClients.Maskinporten type; these options only feed the obsolete JWK token provider and code that injects them, and Altinn.App 9 no longer brings the type.",
+                options.type_text
+            ),
+        );
+        for (site, message) in &readers {
+            finding = finding.related((*site).clone(), message.clone());
+        }
+        finding.fix_withheld = Some(if readers.is_empty() {
+            "The removal is not automated yet; nothing in the project reads these options."
+                .to_string()
+        } else {
+            format!(
+                "{} place(s) in the project still read these options; they go first.",
+                readers.len()
+            )
+        });
+        out.push(finding);
+    }
+}

@@ -1,0 +1,53 @@
+use super::{Applies, Context, Finding, Rule, Severity};
+use crate::facts::model::Site;
+
+pub static RULE: Rule = Rule {
+    code: "MP109",
+    name: "legacy-package",
+    severity: Severity::Warning,
+    summary: "PackageReference to Altinn.ApiClients.Maskinporten",
+    applies: Applies::Apps,
+    check,
+    doc: r#"## What it does
+Finds `<PackageReference Include="Altinn.ApiClients.Maskinporten" />` in an app's project file or
+in a `Directory.Build.props` above it (the version may come from `Directory.Packages.props`).
+
+## Why it matters
+The reference keeps the legacy library in the app after the migration. On Altinn.App 8 removing
+it does not remove the namespace (the package still arrives transitively, pinned to 8.0.1); on
+Altinn.App 9 any remaining legacy code needs it.
+
+## Example
+```xml
+<PackageReference Include="Altinn.ApiClients.Maskinporten" Version="9.2.1" />
+```
+
+## Fix
+Removed when no code in the project uses the legacy library any more.
+"#,
+};
+
+fn check(context: &Context, out: &mut Vec<Finding>) {
+    let Some(reference) = context.project.and_then(|p| p.legacy_reference.as_ref()) else {
+        return;
+    };
+    let version = reference.version.as_deref().unwrap_or("no version");
+    let mut finding = Finding::new(
+        &RULE,
+        Site {
+            file: reference.file.clone(),
+            span: reference.span,
+        },
+        format!(
+            "The app references the legacy Altinn.ApiClients.Maskinporten package ({version}); after the migration nothing should need it."
+        ),
+    );
+    let in_use = context.facts.has_legacy_usage();
+    finding.fix_withheld = Some(if in_use {
+        "Code in the project still uses the legacy library; the reference goes once it is migrated."
+            .to_string()
+    } else {
+        "The removal is not automated yet; no code in the project uses the library.".to_string()
+    });
+    out.push(finding);
+}

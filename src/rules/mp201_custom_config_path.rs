@@ -1,0 +1,70 @@
+use super::{Applies, Context, Finding, Rule, Severity};
+use crate::facts::model::{ClientOverrideArgument, Site};
+
+pub static RULE: Rule = Rule {
+    code: "MP201",
+    name: "custom-config-path",
+    severity: Severity::Warning,
+    summary: "ConfigureMaskinportenClient(\"X\") binds the built-in client to a section other than MaskinportenSettings",
+    applies: Applies::Apps,
+    check,
+    doc: r#"## What it does
+Finds `services.ConfigureMaskinportenClient("path")` where the path is not
+`MaskinportenSettings` (compared without case, as configuration keys are), and calls whose path
+is not statically known.
+
+## Why it matters
+Altinn Studio provisions the app's Maskinporten credentials at the default `MaskinportenSettings`
+path only. A custom path keeps the app on credentials it manages itself (often app-prefixed Key
+Vault secrets such as `myapp--MaskinportenSettings--ClientId`), so the scopes selected in Studio
+are never used.
+
+## Example
+```csharp
+services.ConfigureMaskinportenClient("myapp:MaskinportenSettings");
+```
+
+## Fix
+`--credentials studio` (default): the call is removed, after which the Key Vault secrets at the
+old path can be deleted (see `plan`). `--credentials keep`: the call stays.
+"#,
+};
+
+fn check(context: &Context, out: &mut Vec<Finding>) {
+    for o in &context.facts.client_overrides {
+        let finding = match &o.argument {
+            ClientOverrideArgument::Path(path) if path.eq_ignore_ascii_case("MaskinportenSettings") => continue,
+            ClientOverrideArgument::Lambda(_) => continue,
+            ClientOverrideArgument::Path(path) => {
+                let mut f = Finding::new(
+                    &RULE,
+                    o.site.clone(),
+                    format!(
+                        "The built-in Maskinporten client is bound to \"{path}\", but Altinn Studio provisions credentials only at \"MaskinportenSettings\": the app keeps signing with the credentials it manages itself, and scopes selected in Studio are not used."
+                    ),
+                );
+                for file in &context.facts.appsettings {
+                    if let Some(entry) = file.get(path) {
+                        f = f.related(
+                            Site {
+                                file: file.file.clone(),
+                                span: entry.key_span,
+                            },
+                            format!("the section \"{path}\""),
+                        );
+                    }
+                }
+                f.withheld("The removal is not automated yet; with Studio-managed credentials the call is removed.")
+            }
+            ClientOverrideArgument::Unknown(text) => Finding::new(
+                &RULE,
+                o.site.clone(),
+                format!(
+                    "The built-in Maskinporten client is bound to the section `{text}`, which is not known here; Altinn Studio provisions credentials only at \"MaskinportenSettings\"."
+                ),
+            )
+            .withheld(format!("The section path `{text}` is not statically known (MP905).")),
+        };
+        out.push(finding);
+    }
+}

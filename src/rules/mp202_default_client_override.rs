@@ -1,0 +1,73 @@
+use super::{Applies, Context, Finding, Rule, Severity};
+use crate::facts::model::ClientOverrideArgument;
+
+pub static RULE: Rule = Rule {
+    code: "MP202",
+    name: "default-client-override",
+    severity: Severity::Warning,
+    summary: "ConfigureMaskinportenClient(options => ...) sets the built-in client's credentials in code",
+    applies: Applies::Apps,
+    check,
+    doc: r#"## What it does
+Finds `services.ConfigureMaskinportenClient(options => ...)`, which sets the built-in client's
+`Authority`, `ClientId`, `Jwk` or `JwkBase64` in code. An error on Altinn.App 9.
+
+## Why it matters
+The lambda replaces the credentials Altinn Studio provisions. On Altinn.App 9 the default client
+also mints the service-owner tokens the workflow engine uses, so the override changes what the
+app's own process authenticates as. The guide's legacy-compatibility mapping must also run lazily
+(inside the lambda) when its values come from Key Vault.
+
+## Example
+```csharp
+services.ConfigureMaskinportenClient(options =>
+{
+    options.ClientId = legacy.ClientId;
+    options.JwkBase64 = legacy.EncodedJwk;
+    options.Authority = "https://test.maskinporten.no/";
+});
+```
+
+## Fix
+None: remove the override once the scopes are selected in Studio, or keep the app's own client
+deliberately (`--credentials keep`, Altinn.App 8 only).
+"#,
+};
+
+fn check(context: &Context, out: &mut Vec<Finding>) {
+    for o in &context.facts.client_overrides {
+        let ClientOverrideArgument::Lambda(lambda) = &o.argument else {
+            continue;
+        };
+        let set: Vec<&str> = lambda
+            .assignments
+            .iter()
+            .map(|a| a.property.as_str())
+            .collect();
+        let what = if set.is_empty() {
+            "the client's settings".to_string()
+        } else {
+            set.join(", ")
+        };
+        let (severity, tail) = if context.is_v9() {
+            (
+                Severity::Error,
+                " On Altinn.App 9 the default client also mints the workflow engine's service-owner tokens, so this changes what the app's own process authenticates as.",
+            )
+        } else {
+            (Severity::Warning, "")
+        };
+        out.push(
+            Finding::new(
+                &RULE,
+                o.site.clone(),
+                format!(
+                    "ConfigureMaskinportenClient sets {what} in code, replacing the credentials Altinn Studio provisions.{tail}"
+                ),
+            )
+            .severity(severity)
+            .related(lambda.site.clone(), "the lambda that sets the credentials")
+            .withheld("Whether the app should keep its own credentials is a decision for a person."),
+        );
+    }
+}

@@ -1,0 +1,51 @@
+use super::{Applies, Context, Finding, Rule, Severity, blockers};
+use crate::facts::model::last_segment;
+
+pub static RULE: Rule = Rule {
+    code: "MP901",
+    name: "unsupported-credential",
+    severity: Severity::Warning,
+    summary: "A certificate or custom client definition, which the built-in client cannot use",
+    applies: Applies::Apps,
+    check,
+    doc: r#"## What it does
+Reports legacy registrations whose client definition is `SettingsX509ClientDefinition`,
+`Pkcs12ClientDefinition`, `CertificateStoreClientDefinition` or a class of the project that
+implements `IClientDefinition`.
+
+## Why it matters
+The built-in client signs only with a JWK read from configuration (`Jwk` or `JwkBase64`). A
+client that authenticates with a certificate, or whose key comes from custom code, has no direct
+equivalent: a JWK has to be registered on the Maskinporten client first (or Studio-managed
+credentials used instead).
+
+## Example
+```csharp
+services.AddMaskinportenHttpClient<SettingsX509ClientDefinition, ICertClient, CertClient>(
+    config.GetSection("CertClient:MaskinportenSettings"));
+```
+
+## Fix
+None: register a JWK (or select the scopes in Altinn Studio), then migrate the registration.
+"#,
+};
+
+fn check(context: &Context, out: &mut Vec<Finding>) {
+    let first = out.len();
+    blockers::report(&RULE, context, out);
+    for finding in &mut out[first..] {
+        let named = finding.site.text().to_string();
+        let custom = context
+            .facts
+            .custom_definitions
+            .iter()
+            .find(|d| d.name == last_segment(&named));
+        if let Some(definition) = custom {
+            finding.related.push(super::Related {
+                site: definition.site.clone(),
+                message: "the custom client definition, which depends on the legacy library"
+                    .to_string(),
+            });
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! What MP101-MP104 share: the related locations of a legacy registration (its settings, the
+//! appsettings section, the configure lambda, chained calls) and the sentence that says whether
+//! and how it can be migrated.
+
+use crate::facts::model::*;
+use crate::fixes::readiness::{self, Readiness};
+use crate::rules::{Context, Finding, Rule, withheld_sentence};
+
+/// The finding for a typed client, named client or handler registration.
+pub fn finding(
+    rule: &'static Rule,
+    context: &Context,
+    r: &Registration,
+    message: String,
+) -> Finding {
+    let readiness = readiness::assess(r, context.facts, &context.gate);
+    let mut finding = Finding::new(rule, r.site.clone(), message);
+    finding.related = related(context, r, &readiness);
+    finding.fix_withheld = Some(match &readiness.target {
+        Some(target) => format!(
+            "The rewrite is not automated yet; the migration is `{}`.",
+            planned_code(r, &target.call_text())
+        ),
+        None => withheld_sentence(&readiness.blockers),
+    });
+    finding
+}
+
+/// What the registration becomes, as code.
+pub fn planned_code(r: &Registration, use_call: &str) -> String {
+    let receiver = r
+        .receiver
+        .as_ref()
+        .map_or("services".to_string(), |s| one_line(s.text()));
+    match &r.kind {
+        RegistrationKind::TypedClient {
+            client,
+            implementation,
+        } => {
+            let folded = r
+                .chain
+                .iter()
+                .find(|c| c.name == "AddTypedClient" && c.type_args.len() == 2);
+            let types = match (folded, implementation) {
+                (Some(c), _) => c.type_args.join(", "),
+                (None, Some(i)) => format!("{client}, {i}"),
+                (None, None) => client.clone(),
+            };
+            format!("{receiver}.AddHttpClient<{types}>().{use_call}")
+        }
+        RegistrationKind::NamedClient { name } => {
+            let name = match name {
+                Key::Known(k) => format!("\"{k}\""),
+                Key::TypeName(t) => format!("typeof({t}).FullName"),
+                Key::Unknown(text) => text.clone(),
+            };
+            format!("{receiver}.AddHttpClient({name}).{use_call}")
+        }
+        RegistrationKind::MessageHandler { .. } => format!("{receiver}.{use_call}"),
+        RegistrationKind::ClientDefinition { .. } => String::new(),
+    }
+}
+
+fn related(
+    context: &Context,
+    r: &Registration,
+    readiness: &Readiness,
+) -> Vec<crate::rules::Related> {
+    let mut out = Vec::new();
+    let mut add = |site: Site, message: String| {
+        out.push(crate::rules::Related { site, message });
+    };
+    if let Some((settings, site)) = &r.settings {
+        add(
+            site.clone(),
+            format!("reads its settings from {}", settings.describe()),
+        );
+        add_sections(context, settings, &mut add);
+    }
+    if let RegistrationKind::MessageHandler { key } = &r.kind
+        && let Some(definition) = context.facts.registrations.iter().find(
+            |d| matches!(&d.kind, RegistrationKind::ClientDefinition { key: k } if k.matches(key)),
+        )
+    {
+        add(
+            definition.site.clone(),
+            format!("the client definition registered under {}", key.describe()),
+        );
+    }
+    if let Some(lambda) = &r.configure {
+        let set: Vec<&str> = lambda
+            .assignments
+            .iter()
+            .map(|a| a.property.as_str())
+            .collect();
+        let message = if set.is_empty() {
+            "the configure lambda".to_string()
+        } else {
+            format!("the configure lambda sets {}", set.join(", "))
+        };
+        add(lambda.site.clone(), message);
+    }
+    for chained in &r.chain {
+        if chained.name == "AddTypedClient" {
+            add(
+                chained.site.clone(),
+                format!(
+                    "folds into AddHttpClient<{}>() on migration",
+                    chained.type_args.join(", ")
+                ),
+            );
+        }
+    }
+    if let Some(site) = &readiness.scope_site
+        && site.file.path != r.site.file.path
+    {
+        add(
+            site.clone(),
+            "the scope the migrated client will request".to_string(),
+        );
+    }
+    for blocker in &readiness.blockers {
+        if blocker.site.span != r.site.span || blocker.site.file.path != r.site.file.path {
+            add(
+                blocker.site.clone(),
+                format!("{}: {}", blocker.rule, blocker.reason),
+            );
+        }
+    }
+    out
+}
+
+/// The section's key in every appsettings file that defines it.
+fn add_sections(context: &Context, settings: &SettingsSource, add: &mut impl FnMut(Site, String)) {
+    let Some(path) = settings.section_path() else {
+        return;
+    };
+    for file in &context.facts.appsettings {
+        if let Some(entry) = file.get(path) {
+            add(
+                Site {
+                    file: file.file.clone(),
+                    span: entry.key_span,
+                },
+                format!("the section \"{path}\" it reads"),
+            );
+        }
+    }
+}
+
+/// Registrations of one kind, outside the generic-helper filter.
+pub fn of_kind<'a>(
+    context: &'a Context,
+    wanted: fn(&RegistrationKind) -> bool,
+) -> impl Iterator<Item = &'a Registration> + 'a {
+    context
+        .facts
+        .registrations
+        .iter()
+        .filter(move |r| wanted(&r.kind))
+}
+
+/// "`SettingsJwkClientDefinition`, configuration section \"X\"".
+pub fn origin(r: &Registration) -> String {
+    match &r.settings {
+        Some((s, _)) => format!("`{}` with {}", r.definition.name, s.describe()),
+        None => format!("`{}`", r.definition.name),
+    }
+}
+
+pub const V9_NOTE: &str = "Altinn.App 9 no longer brings the legacy package, so this stops compiling there unless the app references it itself";
+
+/// A multi-line builder expression on one line: `services.AddDanClient(x)`.
+fn one_line(code: &str) -> String {
+    code.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" .", ".")
+}

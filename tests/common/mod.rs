@@ -1,0 +1,144 @@
+//! Helpers shared by the integration tests: run the built binary, and turn its JSON report into
+//! the compact text the `expected-check.txt` files hold.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture_dir(name: &str) -> PathBuf {
+    repo_root().join("fixtures").join(name)
+}
+
+/// Runs the binary with `args` in `dir`.
+pub fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::cargo_bin("maskinporten-migrate")
+        .expect("the binary is built")
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// `check --format json .` in `dir`, parsed.
+pub fn check_json(dir: &Path, extra: &[&str]) -> (Value, i32, String) {
+    let mut args = vec!["check", "--format", "json"];
+    args.extend_from_slice(extra);
+    args.push(".");
+    let output = run(dir, &args);
+    let stdout = String::from_utf8(output.stdout).expect("stdout is UTF-8");
+    let report: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{stdout}"));
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (report, output.status.code().unwrap_or(-1), stderr)
+}
+
+fn position(v: &Value) -> String {
+    format!(
+        "{}:{}:{}-{}:{}",
+        v["path"].as_str().unwrap_or("?"),
+        v["line"],
+        v["column"],
+        v["end_line"],
+        v["end_column"]
+    )
+}
+
+/// The report as reviewable text: projects, then one block per finding, then problems.
+pub fn compact(report: &Value, exit: i32) -> String {
+    let mut out = String::new();
+    for p in report["projects"].as_array().into_iter().flatten() {
+        out.push_str(&format!(
+            "project {} {} {}\n",
+            p["path"].as_str().unwrap_or("?"),
+            p["kind"].as_str().unwrap_or("?"),
+            p["altinn_version"].as_str().unwrap_or("-")
+        ));
+    }
+    for f in report["findings"].as_array().into_iter().flatten() {
+        out.push_str(&format!(
+            "\n{} {} {} {}\n  {}\n",
+            f["rule"].as_str().unwrap_or("?"),
+            f["severity"].as_str().unwrap_or("?"),
+            position(f),
+            f["name"].as_str().unwrap_or("?"),
+            f["message"].as_str().unwrap_or("?")
+        ));
+        for r in f["related"].as_array().into_iter().flatten() {
+            out.push_str(&format!(
+                "  related {} {}\n",
+                position(r),
+                r["message"].as_str().unwrap_or("?")
+            ));
+        }
+        if let Some(why) = f["fix_withheld"].as_str() {
+            out.push_str(&format!("  fix withheld: {why}\n"));
+        }
+        if !f["fix"].is_null() {
+            out.push_str(&format!("  fix: {}\n", f["fix"]));
+        }
+    }
+    for p in report["problems"].as_array().into_iter().flatten() {
+        out.push_str(&format!(
+            "\nproblem {}: {}\n",
+            p["path"].as_str().unwrap_or("?"),
+            p["message"].as_str().unwrap_or("?")
+        ));
+    }
+    let s = &report["summary"];
+    out.push_str(&format!(
+        "\nsummary: {} errors, {} warnings, {} infos; exit {exit}\n",
+        s["errors"], s["warnings"], s["infos"]
+    ));
+    out
+}
+
+/// Compares `actual` with the file, or rewrites the file when UPDATE_EXPECT=1.
+pub fn assert_expected(path: &Path, actual: &str) {
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(path, actual).expect("the expectation is written");
+        return;
+    }
+    let expected = std::fs::read_to_string(path).unwrap_or_else(|_| {
+        panic!(
+            "{} is missing; run with UPDATE_EXPECT=1 to create it, then review it",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let diff = similar_diff(&expected, actual);
+        panic!(
+            "{} differs (UPDATE_EXPECT=1 rewrites it):\n{diff}",
+            path.display()
+        );
+    }
+}
+
+fn similar_diff(expected: &str, actual: &str) -> String {
+    let e: Vec<&str> = expected.lines().collect();
+    let a: Vec<&str> = actual.lines().collect();
+    let mut out = String::new();
+    let max = e.len().max(a.len());
+    for i in 0..max {
+        match (e.get(i), a.get(i)) {
+            (Some(x), Some(y)) if x == y => {}
+            (x, y) => {
+                if let Some(x) = x {
+                    out.push_str(&format!("-{:>4} {x}\n", i + 1));
+                }
+                if let Some(y) = y {
+                    out.push_str(&format!("+{:>4} {y}\n", i + 1));
+                }
+            }
+        }
+    }
+    out
+}
