@@ -94,9 +94,14 @@ pub enum SettingsSource {
         name: String,
         origin: Option<Box<SettingsSource>>,
         mutations: Vec<Assignment>,
+        /// Properties set on the same object after the registration.
+        later_mutations: Vec<Assignment>,
     },
     /// Not statically known.
-    Unknown { text: String },
+    Unknown {
+        /// What it is, for messages: code in backticks or a phrase.
+        description: String,
+    },
 }
 
 impl SettingsSource {
@@ -140,10 +145,10 @@ impl SettingsSource {
             SettingsSource::Object { .. } => "a settings object built in code".to_string(),
             SettingsSource::With { base, .. } => format!("a copy of {}", base.describe()),
             SettingsSource::Variable { name, origin, .. } => match origin {
-                Some(o) => format!("variable `{name}` ({})", o.describe()),
+                Some(o) => format!("variable `{name}`, from {}", o.describe()),
                 None => format!("variable `{name}`"),
             },
-            SettingsSource::Unknown { text } => format!("`{text}`"),
+            SettingsSource::Unknown { description } => description.clone(),
         }
     }
 }

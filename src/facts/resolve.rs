@@ -138,16 +138,43 @@ impl<'a> Symbols<'a> {
         }
     }
 
-    /// Whether the project declares a method `name` that a call with these counts could bind to.
-    fn declares_method_for(&self, name: &str, type_args: usize, args: usize) -> bool {
-        self.methods.get(name).is_some_and(|ms| {
-            ms.iter()
-                .any(|m| m.type_params == type_args && m.params == args)
+    /// Whether the project declares a method `name` that this call could bind to: the same
+    /// number of type arguments and arguments, each argument fitting its parameter's type.
+    fn declares_method_for(&self, call: &Call) -> bool {
+        self.methods.get(call.name.as_str()).is_some_and(|ms| {
+            ms.iter().any(|m| {
+                m.type_params == call.type_args.len()
+                    && m.param_types.len() == call.args.len()
+                    && call
+                        .args
+                        .iter()
+                        .zip(&m.param_types)
+                        .all(|(a, t)| argument_fits(&a.expr, t))
+            })
         })
     }
 
     fn declares_method(&self, name: &str) -> bool {
         self.methods.contains_key(name)
+    }
+}
+
+/// Whether an argument can be passed to a parameter of the written type, as far as the argument's
+/// shape shows (a string literal is no section, a section no string, a lambda no value).
+fn argument_fits(arg: &Expr, parameter_type: &str) -> bool {
+    let t = parameter_type.trim_end_matches('?');
+    let is_string = t == "string" || t == "String";
+    let is_delegate = t.starts_with("Action") || t.starts_with("Func");
+    let is_configuration = matches!(last_segment(t), "IConfiguration" | "IConfigurationSection");
+    match arg {
+        Expr::Str(_) | Expr::NameOf(_) | Expr::TypeFullName(_) => !is_delegate && !is_configuration,
+        Expr::Section { .. } => !is_string && !is_delegate,
+        Expr::SectionGet { .. } | Expr::New { .. } | Expr::With { .. } => {
+            !is_string && !is_delegate && !is_configuration
+        }
+        Expr::Lambda => is_delegate || !(is_string || is_configuration),
+        Expr::Bool(_) => !is_string && !is_delegate && !is_configuration,
+        _ => true,
     }
 }
 
@@ -414,9 +441,7 @@ fn definition_of(call: &Call, imports: &Imports, symbols: &Symbols) -> Option<De
 fn legacy_registration(call: &Call, imports: &Imports, symbols: &Symbols) -> Option<Registration> {
     let type_count = call.type_args.len();
     let arity = library_arity(&call.name, type_count)?;
-    if !arity.contains(&call.args.len())
-        || symbols.declares_method_for(&call.name, type_count, call.args.len())
-    {
+    if !arity.contains(&call.args.len()) || symbols.declares_method_for(call) {
         return None;
     }
     let definition = definition_of(call, imports, symbols)?;

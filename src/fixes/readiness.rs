@@ -140,6 +140,22 @@ pub fn assess(registration: &Registration, facts: &ProjectFacts, gate: &[Blocker
         blockers.push(blocker.clone());
     }
     let settings = settings.ok().flatten();
+    if let Some(SettingsSource::Variable {
+        name,
+        later_mutations,
+        ..
+    }) = &settings
+        && let Some(later) = later_mutations.first()
+    {
+        blockers.push(Blocker {
+            rule: "MP905",
+            reason: format!(
+                "`{name}.{}` is set again after this registration; the legacy library reads the settings object when the first request is sent, so the values it uses are the last ones",
+                later.property
+            ),
+            site: site_of(registration, later.span),
+        });
+    }
     blockers.extend(unsupported_settings(registration, settings.as_ref(), facts));
     blockers.extend(identity_blockers(registration, facts));
 
@@ -498,7 +514,8 @@ pub fn unsupported_reason(name: &str) -> String {
     format!("{name} {what}; the built-in client has no such setting")
 }
 
-/// A stable description of the credentials a registration uses, to tell identities apart.
+/// A stable description of the credentials a registration uses, to tell identities apart;
+/// None when they are not statically known.
 pub fn identity_of(registration: &Registration, facts: &ProjectFacts) -> Option<String> {
     let settings = match &registration.kind {
         RegistrationKind::MessageHandler { .. } => settings_for(registration, facts).ok().flatten(),
@@ -508,20 +525,33 @@ pub fn identity_of(registration: &Registration, facts: &ProjectFacts) -> Option<
         .assignments()
         .iter()
         .filter(|a| {
-            ["ClientId", "EncodedJwk", "EncodedX509", "Environment"]
-                .iter()
-                .any(|p| a.property.eq_ignore_ascii_case(p))
+            // A Maskinporten client is its client id; keys and environments may vary with it.
+            a.property.eq_ignore_ascii_case("ClientId")
         })
         .map(|a| format!("{}={:?}", a.property, a.value))
         .collect();
-    Some(match settings.section_path() {
-        Some(path) => format!(
+    // Settings whose origin is not known are no identity of their own (MP905 reports them).
+    match (settings.section_path(), &settings) {
+        // Two sections with the same client id in appsettings are one identity.
+        (Some(path), _) if credentials.is_empty() => {
+            let client_id = config_value(facts, &format!("{path}:ClientId"))
+                .and_then(ConfigValue::as_config_string)
+                .filter(|id| !id.trim().is_empty());
+            Some(match client_id {
+                Some(id) => format!("client:{id}"),
+                None => format!("section:{}", path.to_ascii_lowercase()),
+            })
+        }
+        (Some(path), _) => Some(format!(
             "section:{}|{}",
             path.to_ascii_lowercase(),
             credentials.join(",")
-        ),
-        None => format!("code:{}|{}", settings.describe(), credentials.join(",")),
-    })
+        )),
+        (None, SettingsSource::Object { .. }) if !credentials.is_empty() => {
+            Some(format!("code:{}", credentials.join(",")))
+        }
+        _ => None,
+    }
 }
 
 fn identity_blockers(registration: &Registration, facts: &ProjectFacts) -> Option<Blocker> {

@@ -45,8 +45,11 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             )
         })
         .chain(facts.options_readers.iter().map(|r| {
-            let who = r.class_name.as_deref().unwrap_or("code");
-            (&r.site, format!("`{who}` injects these options"))
+            let message = match r.class_name.as_deref() {
+                Some(class) => format!("`{class}` injects these options"),
+                None => "reads these options".to_string(),
+            };
+            (&r.site, message)
         }))
         .collect();
     for options in &facts.legacy_options {

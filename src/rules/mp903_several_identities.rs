@@ -1,5 +1,5 @@
 use super::{Applies, Context, Finding, Rule, Severity};
-use crate::facts::model::RegistrationKind;
+use crate::facts::model::{Registration, RegistrationKind, Site};
 use crate::fixes::readiness::identity_of;
 
 pub static RULE: Rule = Rule {
@@ -39,35 +39,58 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
         .filter(|r| !matches!(r.kind, RegistrationKind::MessageHandler { .. }))
         .filter_map(|r| Some((r, identity_of(r, context.facts)?)))
         .collect();
-    let mut identities: Vec<&String> = owners.iter().map(|(_, i)| i).collect();
-    identities.sort();
-    identities.dedup();
-    if identities.len() < 2 {
+    // The first registration of each identity, in source order.
+    let mut firsts: Vec<&(&Registration, String)> = Vec::new();
+    for owner in &owners {
+        if !firsts.iter().any(|f| f.1 == owner.1) {
+            firsts.push(owner);
+        }
+    }
+    if firsts.len() < 2 {
         return;
     }
-    for (r, identity) in &owners {
-        let others: Vec<_> = owners.iter().filter(|(_, i)| i != identity).collect();
-        let describe = |reg: &crate::facts::model::Registration| {
-            reg.settings
-                .as_ref()
-                .map_or("its settings".to_string(), |(s, _)| s.describe())
-        };
-        let mut finding = Finding::new(
-            &RULE,
-            r.site.clone(),
-            format!(
-                "This registration signs as the identity in {}, and the app uses {} other Maskinporten identit{} too; the built-in client has one identity per app.",
-                describe(r),
-                identities.len() - 1,
-                if identities.len() == 2 { "y" } else { "ies" }
-            ),
-        );
-        for (other, _) in others {
-            finding = finding.related(
-                other.site.clone(),
-                format!("another identity: {}", describe(other)),
-            );
-        }
-        out.push(finding.withheld("Which identity the app keeps is a decision for a person."));
+    let describe = |r: &Registration| {
+        r.settings
+            .as_ref()
+            .map_or("its settings".to_string(), |(s, _)| s.describe())
+    };
+    let (first, _) = firsts[0];
+    let names: Vec<String> = firsts.iter().map(|(r, _)| describe(r)).collect();
+    let mut finding = Finding::new(
+        &RULE,
+        first.site.clone(),
+        format!(
+            "The app signs Maskinporten tokens as {} different identities ({}); the built-in client has one identity per app, so migrating merges them.",
+            firsts.len(),
+            names.join(", ")
+        ),
+    );
+    for (r, _) in &firsts[1..] {
+        finding = finding.related(r.site.clone(), format!("another identity: {}", describe(r)));
     }
+    for (r, _) in &firsts {
+        for client_id in client_id_sites(context, r) {
+            finding = finding.related(client_id, "the client id of this identity");
+        }
+    }
+    out.push(finding.withheld("Which identity the app keeps is a decision for a person."));
+}
+
+/// The `ClientId` keys of the registration's section in the appsettings files.
+fn client_id_sites(context: &Context, r: &Registration) -> Vec<Site> {
+    let Some(path) = r.settings.as_ref().and_then(|(s, _)| s.section_path()) else {
+        return Vec::new();
+    };
+    let key = format!("{path}:ClientId");
+    context
+        .facts
+        .appsettings
+        .iter()
+        .filter_map(|f| {
+            f.get(&key).map(|e| Site {
+                file: f.file.clone(),
+                span: e.key_span,
+            })
+        })
+        .collect()
 }

@@ -69,10 +69,16 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
     for o in &facts.legacy_options {
         add(&o.site, format!("Legacy `{}` options", o.type_text));
     }
+    // A using is listed only in files with nothing else to list.
     let reported: Vec<_> = facts
         .registrations
         .iter()
-        .map(|r| r.site.file.path.clone())
+        .map(|r| &r.site)
+        .chain(facts.token_services.iter().map(|t| match t {
+            TokenServiceUse::Registered { site } | TokenServiceUse::Injected { site, .. } => site,
+        }))
+        .chain(facts.legacy_options.iter().map(|o| &o.site))
+        .map(|s| s.file.path.clone())
         .collect();
     for u in &facts.legacy_usings {
         if !reported.contains(&u.site.file.path) {

@@ -341,7 +341,7 @@ pub fn settings_from_expr(expr: Expr, node: Node, file: &SourceFile) -> Settings
         Expr::SectionGet { section, .. } => match *section {
             Expr::Section { root, parts } => section_source(&root, &parts, node, file),
             _ => SettingsSource::Unknown {
-                text: text(node, file).to_string(),
+                description: format!("`{}`", text(node, file)),
             },
         },
         Expr::New { inits, .. } => SettingsSource::Object { inits },
@@ -358,7 +358,7 @@ pub fn settings_from_expr(expr: Expr, node: Node, file: &SourceFile) -> Settings
             }
         }
         _ => SettingsSource::Unknown {
-            text: text(node, file).to_string(),
+            description: format!("`{}`", text(node, file)),
         },
     }
 }
@@ -398,18 +398,31 @@ fn trace_variable(name: &str, use_site: Node, file: &SourceFile) -> Option<Setti
     let mut origin: Option<SettingsSource> = None;
     let mut mutations = Vec::new();
     let mut found = false;
+    let mut later_mutations = Vec::new();
     let mut stack = vec![body];
     let mut ordered = Vec::new();
     while let Some(node) = stack.pop() {
-        if node.start_byte() >= use_site.start_byte() {
-            continue;
-        }
         ordered.push(node);
         let mut cursor = node.walk();
         let children: Vec<Node> = node.named_children(&mut cursor).collect();
         stack.extend(children.into_iter().rev());
     }
     for node in ordered {
+        if node.start_byte() >= use_site.start_byte() {
+            // After the use, only changes to the object matter: the legacy library keeps the
+            // settings object by reference and reads it when the first request is sent.
+            if let Some((path, value)) = assignment_parts(node, file)
+                && path.len() == 2
+                && path[0] == name
+            {
+                later_mutations.push(Assignment {
+                    property: path[1].clone(),
+                    value: classify(value, file),
+                    span: span(node, file),
+                });
+            }
+            continue;
+        }
         match node.kind() {
             "variable_declarator" => {
                 let is_it = node
@@ -427,7 +440,7 @@ fn trace_variable(name: &str, use_site: Node, file: &SourceFile) -> Option<Setti
             {
                 found = true;
                 origin = Some(SettingsSource::Unknown {
-                    text: format!("the parameter `{name}`"),
+                    description: format!("the parameter `{name}`"),
                 });
             }
             "foreach_statement" => {
@@ -444,7 +457,7 @@ fn trace_variable(name: &str, use_site: Node, file: &SourceFile) -> Option<Setti
                         .map(|r| text(r, file))
                         .unwrap_or_default();
                     origin = Some(SettingsSource::Unknown {
-                        text: format!("each entry of `{over}`"),
+                        description: format!("each entry of `{over}`"),
                     });
                 }
             }
@@ -475,6 +488,7 @@ fn trace_variable(name: &str, use_site: Node, file: &SourceFile) -> Option<Setti
         name: name.to_string(),
         origin: origin.map(Box::new),
         mutations,
+        later_mutations,
     })
 }
 

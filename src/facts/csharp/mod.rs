@@ -32,8 +32,8 @@ pub struct UsingDirective {
 pub struct MethodDecl {
     pub name: String,
     pub type_params: usize,
-    /// Parameters, not counting an extension method's `this` parameter.
-    pub params: usize,
+    /// Parameter types as written, not counting an extension method's `this` parameter.
+    pub param_types: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -293,26 +293,29 @@ fn method_decl(node: Node, file: &SourceFile) -> MethodDecl {
     let type_params = node
         .child_by_field_name("type_parameters")
         .map_or(0, |t| t.named_child_count());
-    let (params, is_extension) = node
-        .child_by_field_name("parameters")
-        .map_or((0, false), |p| {
-            let mut cursor = p.walk();
-            let params: Vec<Node> = p
-                .named_children(&mut cursor)
-                .filter(|c| c.kind() == "parameter")
-                .collect();
-            let is_extension = params.first().is_some_and(|first| {
-                let mut c = first.walk();
-                first
-                    .children(&mut c)
-                    .any(|m| m.kind() == "modifier" && text(m, file) == "this")
-            });
-            (params.len(), is_extension)
-        });
+    let mut param_types = Vec::new();
+    if let Some(list) = node.child_by_field_name("parameters") {
+        let mut cursor = list.walk();
+        for (i, p) in list
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() == "parameter")
+            .enumerate()
+        {
+            let mut c = p.walk();
+            let is_this = p
+                .children(&mut c)
+                .any(|m| m.kind() == "modifier" && text(m, file) == "this");
+            if i == 0 && is_this {
+                continue;
+            }
+            let written = p.child_by_field_name("type").map(|t| text(t, file));
+            param_types.push(written.unwrap_or_default().to_string());
+        }
+    }
     MethodDecl {
         name,
         type_params,
-        params: params - usize::from(is_extension),
+        param_types,
     }
 }
 

@@ -1,0 +1,248 @@
+//! Bad input never stops a run: each problem is named with its file, the rest is still checked,
+//! and the exit code keeps its meaning.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{check_json, compact, run};
+
+const CSPROJ: &str = r#"<Project Sdk="Microsoft.NET.Sdk.Web">
+  <ItemGroup>
+    <PackageReference Include="Altinn.App.Api" Version="8.12.7" />
+  </ItemGroup>
+</Project>
+"#;
+
+const REGISTRATION: &str = "using Altinn.ApiClients.Maskinporten.Services;\n\nvoid RegisterCustomAppServices(IServiceCollection services, IConfiguration config)\n{\n    services.AddMaskinportenHttpClient<SettingsJwkClientDefinition, IFoo, Foo>(config.GetSection(\"MaskinportenSettings\"), cd => cd.ClientSettings.Scope = \"a:b\");\n}\n";
+
+fn write(root: &Path, path: &str, bytes: &[u8]) {
+    let path = root.join(path);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, bytes).unwrap();
+}
+
+fn app() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "App/App.csproj", CSPROJ.as_bytes());
+    dir
+}
+
+fn rules_and_lines(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}:{}",
+                f["rule"].as_str().unwrap(),
+                f["path"].as_str().unwrap(),
+                f["line"],
+                f["column"]
+            )
+        })
+        .collect()
+}
+
+fn problems(report: &serde_json::Value) -> Vec<String> {
+    report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            format!(
+                "{}: {}",
+                p["path"].as_str().unwrap(),
+                p["message"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn broken_csharp_is_named_and_the_rest_of_the_file_still_counts() {
+    let dir = app();
+    let broken = format!("{REGISTRATION}\nclass Broken {{ void M( {{ }}\n");
+    write(dir.path(), "App/Program.cs", broken.as_bytes());
+    let (report, exit, stderr) = check_json(dir.path(), &[]);
+    assert_eq!(
+        rules_and_lines(&report),
+        ["MP108 App/Program.cs:1:1", "MP101 App/Program.cs:5:5"]
+    );
+    let problems = problems(&report);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].starts_with("App/Program.cs: C# syntax error at line 8"),
+        "{problems:?}"
+    );
+    assert!(
+        stderr.contains("warning: App/Program.cs: C# syntax error at line 8"),
+        "{stderr}"
+    );
+    assert_eq!(exit, 1);
+}
+
+#[test]
+fn bom_and_crlf_keep_positions_exact() {
+    let dir = app();
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(REGISTRATION.replace('\n', "\r\n").as_bytes());
+    write(dir.path(), "App/Program.cs", &bytes);
+    let (report, _, _) = check_json(dir.path(), &[]);
+    assert_eq!(
+        rules_and_lines(&report),
+        ["MP108 App/Program.cs:1:1", "MP101 App/Program.cs:5:5"]
+    );
+    let finding = &report["findings"][1];
+    assert_eq!(
+        (finding["end_line"].as_u64(), finding["end_column"].as_u64()),
+        (Some(5), Some(161))
+    );
+    assert!(problems(&report).is_empty());
+}
+
+#[test]
+fn invalid_utf8_is_skipped_with_its_offset() {
+    let dir = app();
+    let mut bytes = REGISTRATION.as_bytes().to_vec();
+    bytes.extend_from_slice(b"// caf\xE9\n");
+    write(dir.path(), "App/Program.cs", &bytes);
+    write(dir.path(), "App/Other.cs", REGISTRATION.as_bytes());
+    let (report, exit, _) = check_json(dir.path(), &[]);
+    assert_eq!(
+        rules_and_lines(&report),
+        ["MP108 App/Other.cs:1:1", "MP101 App/Other.cs:5:5"]
+    );
+    assert_eq!(
+        problems(&report),
+        [format!(
+            "App/Program.cs: the file is not valid UTF-8 (first bad byte at offset {}); save it as UTF-8 to have it checked; the file is skipped",
+            REGISTRATION.len() + 6
+        )]
+    );
+    assert_eq!(exit, 1);
+}
+
+#[test]
+fn malformed_project_file_is_named_and_its_code_is_inventoried() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "App/App.csproj",
+        b"<Project>\n  <ItemGroup>\n</Project>\n",
+    );
+    write(dir.path(), "App/Program.cs", REGISTRATION.as_bytes());
+    let (report, exit, _) = check_json(dir.path(), &[]);
+    assert_eq!(report["projects"][0]["kind"], "unreadable");
+    assert_eq!(rules_and_lines(&report), ["MP904 App/Program.cs:5:5"]);
+    let problems = problems(&report);
+    assert_eq!(problems.len(), 1);
+    assert!(
+        problems[0].starts_with("App/App.csproj: malformed XML at line 3"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[0].ends_with("the project is treated as unreadable"),
+        "{problems:?}"
+    );
+    assert_eq!(
+        exit, 0,
+        "MP904 is an info, below the default --fail-on warning"
+    );
+}
+
+#[test]
+fn invalid_appsettings_is_named_and_ignored() {
+    let dir = app();
+    write(dir.path(), "App/Program.cs", REGISTRATION.as_bytes());
+    write(
+        dir.path(),
+        "App/appsettings.json",
+        b"{\n  \"MaskinportenSettings\": { \"Scope\": }\n}\n",
+    );
+    let (report, _, _) = check_json(dir.path(), &[]);
+    assert_eq!(
+        rules_and_lines(&report),
+        ["MP108 App/Program.cs:1:1", "MP101 App/Program.cs:5:5"]
+    );
+    let problems = problems(&report);
+    assert_eq!(problems.len(), 1);
+    assert!(
+        problems[0].starts_with("App/appsettings.json: invalid JSON at line 2"),
+        "{problems:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file_is_named_and_the_run_goes_on() {
+    let dir = app();
+    write(dir.path(), "App/Program.cs", REGISTRATION.as_bytes());
+    std::os::unix::fs::symlink(
+        dir.path().join("App/Gone.cs"),
+        dir.path().join("App/Dangling.cs"),
+    )
+    .unwrap();
+    let (report, exit, _) = check_json(dir.path(), &[]);
+    assert_eq!(
+        rules_and_lines(&report),
+        ["MP108 App/Program.cs:1:1", "MP101 App/Program.cs:5:5"]
+    );
+    let problems = problems(&report);
+    assert_eq!(problems.len(), 1);
+    assert!(
+        problems[0].starts_with("App/Dangling.cs: cannot read the file:"),
+        "{problems:?}"
+    );
+    assert_eq!(exit, 1);
+}
+
+#[test]
+fn a_missing_path_is_a_usage_error_but_the_others_are_checked() {
+    let dir = app();
+    write(dir.path(), "App/Program.cs", REGISTRATION.as_bytes());
+    let output = run(
+        dir.path(),
+        &["check", "--format", "json", "App", "does-not-exist"],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("error: does-not-exist: no such file or directory"),
+        "{stderr}"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        rules_and_lines(&report),
+        ["MP108 App/Program.cs:1:1", "MP101 App/Program.cs:5:5"]
+    );
+}
+
+#[test]
+fn an_empty_directory_is_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let (report, exit, stderr) = check_json(dir.path(), &[]);
+    assert_eq!(
+        compact(&report, exit),
+        "\nsummary: 0 errors, 0 warnings, 0 infos; exit 0\n"
+    );
+    assert_eq!(stderr, "");
+}
+
+#[test]
+fn a_report_that_cannot_be_written_is_an_error_and_nothing_is_left_behind() {
+    let dir = app();
+    write(dir.path(), "App/Program.cs", REGISTRATION.as_bytes());
+    let output = run(
+        dir.path(),
+        &["check", "--output", "no/such/dir/report.json", "."],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("error: cannot write the report to no/such/dir/report.json"),
+        "{stderr}"
+    );
+}

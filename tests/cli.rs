@@ -1,0 +1,130 @@
+//! The command line itself: formats, --output, --fail-on, -j, explain and rules.
+
+mod common;
+
+use common::{fixture_dir, repo_root, run};
+
+#[test]
+fn fail_on_sets_the_exit_code() {
+    let dir = fixture_dir("guide-typed-client");
+    let code = |level: &str| run(&dir, &["check", "--fail-on", level, "."]).status.code();
+    // The fixture has one error and two warnings.
+    assert_eq!(code("error"), Some(1));
+    assert_eq!(code("warning"), Some(1));
+    let clean = fixture_dir("options-only");
+    assert_eq!(
+        run(&clean, &["check", "--fail-on", "error", "."])
+            .status
+            .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn output_writes_the_same_report_as_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = fixture_dir("guide-typed-client");
+    let report = dir.path().join("report.json");
+    let report_arg = report.to_str().unwrap();
+    let to_file = run(
+        &fixture,
+        &["check", "--format", "json", "--output", report_arg, "."],
+    );
+    assert_eq!(to_file.status.code(), Some(1));
+    assert!(to_file.stdout.is_empty());
+    let to_stdout = run(&fixture, &["check", "--format", "json", "."]);
+    assert_eq!(std::fs::read(&report).unwrap(), to_stdout.stdout);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "only the report, no temporary file");
+}
+
+#[test]
+fn one_thread_gives_the_same_report_as_many() {
+    let fixtures = repo_root().join("fixtures");
+    let one = run(&fixtures, &["check", "--format", "json", "-j", "1", "."]);
+    let many = run(&fixtures, &["check", "--format", "json", "-j", "4", "."]);
+    assert_eq!(one.stdout, many.stdout);
+}
+
+#[test]
+fn human_output_has_code_frames_and_a_summary() {
+    let output = run(&fixture_dir("guide-typed-client"), &["check", "."]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("App/Program.cs:24:3: error MP101 [legacy-typed-client]"),
+        "{text}"
+    );
+    assert!(text.contains("24 │ ╭──▶   services"), "{text}");
+    assert!(
+        text.contains("the section \"Maskinporten-Config-Path\" it reads"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("1 error, 2 warnings, 0 infos in 8 files (1 project, 1 Altinn app)\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn explain_prints_the_rule_documentation() {
+    let output = run(&repo_root(), &["explain", "mp101"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.starts_with("# MP101 legacy-typed-client\n\nDefault severity: error\n"),
+        "{text}"
+    );
+    for section in [
+        "## What it does",
+        "## Why it matters",
+        "## Example",
+        "## Fix",
+    ] {
+        assert!(text.contains(section), "missing {section}");
+    }
+    let by_name = run(&repo_root(), &["explain", "legacy-typed-client"]);
+    assert_eq!(by_name.stdout, text.as_bytes());
+}
+
+#[test]
+fn explain_an_unknown_rule_is_a_usage_error() {
+    let output = run(&repo_root(), &["explain", "MP999"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no rule `MP999`"));
+}
+
+#[test]
+fn every_rule_is_listed_and_documented() {
+    let output = run(&repo_root(), &["rules", "--format", "json"]);
+    let rules: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let codes: Vec<&str> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "MP101", "MP102", "MP103", "MP104", "MP105", "MP106", "MP107", "MP108", "MP109",
+            "MP201", "MP202", "MP203", "MP901", "MP902", "MP903", "MP904", "MP905"
+        ]
+    );
+    for code in codes {
+        let doc = String::from_utf8(run(&repo_root(), &["explain", code]).stdout).unwrap();
+        for section in [
+            "## What it does",
+            "## Why it matters",
+            "## Example",
+            "## Fix",
+        ] {
+            assert!(doc.contains(section), "{code} lacks {section}");
+        }
+    }
+}
+
+#[test]
+fn unknown_options_are_usage_errors() {
+    let output = run(&repo_root(), &["check", "--format", "yaml"]);
+    assert_eq!(output.status.code(), Some(2));
+}
