@@ -48,6 +48,7 @@ pub fn analyze(paths: &[PathBuf], threads: usize) -> Analysis {
 }
 
 fn analyze_in_pool(paths: &[PathBuf]) -> Analysis {
+    csharp::warm_up();
     let workspace = discover::discover(paths);
     let outcomes: Vec<FileOutcome> = workspace.files.par_iter().map(read_candidate).collect();
     let files_scanned = workspace.files.len() + workspace.projects.len();

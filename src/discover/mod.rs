@@ -92,20 +92,20 @@ pub struct Workspace {
 /// Walks `paths` and builds the workspace. Never fails: problems are collected.
 pub fn discover(paths: &[PathBuf]) -> Workspace {
     let mut workspace = Workspace::default();
-    let mut project_files = Vec::new();
-    let mut files = Vec::new();
+    let mut found = Found::default();
     for path in paths {
         if !path.exists() {
             workspace.missing_paths.push(display_path(path));
             continue;
         }
-        walk(
-            path,
-            &mut project_files,
-            &mut files,
-            &mut workspace.problems,
-        );
+        walk(path, &mut found);
     }
+    let Found {
+        projects: mut project_files,
+        mut files,
+        problems,
+    } = found;
+    workspace.problems = problems;
     project_files.sort();
     project_files.dedup();
     files.sort_by(|a: &(PathBuf, FileKind), b| a.0.cmp(&b.0));
@@ -117,25 +117,38 @@ pub fn discover(paths: &[PathBuf]) -> Workspace {
             workspace.projects.push(project);
         }
     }
+    // With several project files in one folder, the first (by name) owns its files.
+    let mut by_dir: HashMap<&Path, usize> = HashMap::new();
+    for (i, p) in workspace.projects.iter().enumerate() {
+        by_dir.entry(p.dir.as_path()).or_insert(i);
+    }
+    let mut candidates = Vec::with_capacity(files.len());
     for (path, kind) in files {
-        let project = owning_project(&workspace.projects, &path);
-        workspace.files.push(Candidate {
+        let project = owning_project(&by_dir, &path);
+        candidates.push(Candidate {
             path,
             kind,
             project,
         });
     }
+    workspace.files = candidates;
     workspace
 }
 
-fn walk(
-    root: &Path,
-    projects: &mut Vec<PathBuf>,
-    files: &mut Vec<(PathBuf, FileKind)>,
-    problems: &mut Vec<InputProblem>,
-) {
-    let walker = ignore::WalkBuilder::new(root)
+/// What a walk found.
+#[derive(Default)]
+struct Found {
+    projects: Vec<PathBuf>,
+    files: Vec<(PathBuf, FileKind)>,
+    problems: Vec<InputProblem>,
+}
+
+/// Walks `root` on as many threads as the pool has (`-j`).
+fn walk(root: &Path, found: &mut Found) {
+    let shared = std::sync::Mutex::new(std::mem::take(found));
+    ignore::WalkBuilder::new(root)
         .require_git(false)
+        .threads(rayon::current_num_threads())
         .filter_entry(|entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             !(is_dir
@@ -144,32 +157,46 @@ fn walk(
                     Some("bin" | "obj" | "node_modules")
                 ))
         })
-        .build();
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(err) => {
-                problems.push(InputProblem::new(
-                    err_path(&err).unwrap_or_else(|| display_path(root)),
-                    format!("cannot walk this path: {}", err_message(&err)),
-                ));
-                continue;
-            }
-        };
-        if entry.file_type().is_some_and(|t| t.is_dir()) {
-            continue;
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                let mut found = shared.lock().unwrap_or_else(|e| e.into_inner());
+                record(root, entry, &mut found);
+                ignore::WalkState::Continue
+            })
+        });
+    *found = shared.into_inner().unwrap_or_else(|e| e.into_inner());
+}
+
+fn record(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, found: &mut Found) {
+    let entry = match entry {
+        Ok(entry) => entry,
+        Err(err) => {
+            found.problems.push(InputProblem::new(
+                err_path(&err).unwrap_or_else(|| display_path(root)),
+                format!("cannot walk this path: {}", err_message(&err)),
+            ));
+            return;
         }
-        let path = entry.into_path();
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-            continue;
-        };
-        if name.ends_with(".csproj") {
-            projects.push(path);
-        } else if name.ends_with(".cs") {
-            files.push((path, FileKind::CSharp));
-        } else if is_appsettings(name) {
-            files.push((path, FileKind::AppSettings));
-        }
+    };
+    if entry.file_type().is_some_and(|t| t.is_dir()) {
+        return;
+    }
+    let Some(name) = entry.file_name().to_str() else {
+        return;
+    };
+    let kind = if name.ends_with(".csproj") {
+        None
+    } else if name.ends_with(".cs") {
+        Some(FileKind::CSharp)
+    } else if is_appsettings(name) {
+        Some(FileKind::AppSettings)
+    } else {
+        return;
+    };
+    match kind {
+        None => found.projects.push(entry.into_path()),
+        Some(kind) => found.files.push((entry.into_path(), kind)),
     }
 }
 
@@ -199,13 +226,10 @@ fn err_message(err: &ignore::Error) -> String {
 }
 
 /// The project whose directory is the closest ancestor of `path`.
-fn owning_project(projects: &[Project], path: &Path) -> Option<usize> {
-    projects
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| path.starts_with(&p.dir))
-        .max_by_key(|(_, p)| p.dir.components().count())
-        .map(|(i, _)| i)
+fn owning_project(by_dir: &HashMap<&Path, usize>, path: &Path) -> Option<usize> {
+    path.ancestors()
+        .skip(1)
+        .find_map(|dir| by_dir.get(dir).copied())
 }
 
 /// Parsed `Directory.*.props` files, each read once.

@@ -135,32 +135,49 @@ pub struct CsFile {
     pub parse_errors: Vec<Span>,
 }
 
-struct Queries {
-    calls: Query,
-    declarations: Query,
-    type_refs: Query,
+/// One compiled query file. Compiling a query against the C# grammar takes tens of
+/// milliseconds, so each is compiled once, and `warm_up` starts all of them on their own threads
+/// while discovery walks the file system.
+struct LazyQuery {
+    name: &'static str,
+    source: &'static str,
+    compiled: OnceLock<Query>,
 }
 
-fn queries() -> &'static Queries {
-    static QUERIES: OnceLock<Queries> = OnceLock::new();
-    QUERIES.get_or_init(|| {
-        let language = tree_sitter_c_sharp::LANGUAGE.into();
-        let compile = |source: &str, name: &str| {
-            Query::new(&language, source)
-                .unwrap_or_else(|e| panic!("queries/{name} does not compile: {e}"))
-        };
-        Queries {
-            calls: compile(include_str!("../../../queries/calls.scm"), "calls.scm"),
-            declarations: compile(
-                include_str!("../../../queries/declarations.scm"),
-                "declarations.scm",
-            ),
-            type_refs: compile(
-                include_str!("../../../queries/type_references.scm"),
-                "type_references.scm",
-            ),
+impl LazyQuery {
+    const fn new(name: &'static str, source: &'static str) -> Self {
+        LazyQuery {
+            name,
+            source,
+            compiled: OnceLock::new(),
         }
-    })
+    }
+
+    fn get(&self) -> &Query {
+        self.compiled.get_or_init(|| {
+            Query::new(&tree_sitter_c_sharp::LANGUAGE.into(), self.source)
+                .unwrap_or_else(|e| panic!("queries/{} does not compile: {e}", self.name))
+        })
+    }
+}
+
+static CALLS: LazyQuery = LazyQuery::new("calls.scm", include_str!("../../../queries/calls.scm"));
+static DECLARATIONS: LazyQuery = LazyQuery::new(
+    "declarations.scm",
+    include_str!("../../../queries/declarations.scm"),
+);
+static TYPE_REFS: LazyQuery = LazyQuery::new(
+    "type_references.scm",
+    include_str!("../../../queries/type_references.scm"),
+);
+
+/// Starts compiling the queries in the background.
+pub fn warm_up() {
+    for query in [&CALLS, &DECLARATIONS, &TYPE_REFS] {
+        std::thread::spawn(move || {
+            query.get();
+        });
+    }
 }
 
 thread_local! {
@@ -224,14 +241,14 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
     if root.has_error() {
         collect_errors(root, &file, &mut out.parse_errors);
     }
-    let q = queries();
     let bytes = file.text.as_bytes();
 
+    let declarations = DECLARATIONS.get();
     let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(&q.declarations, root, bytes);
+    let mut matches = cursor.matches(declarations, root, bytes);
     while let Some(m) = matches.next() {
         for capture in m.captures() {
-            let name = q.declarations.capture_names()[capture.index as usize];
+            let name = declarations.capture_names()[capture.index as usize];
             let node = capture.node;
             match name {
                 "method" => out.methods.push(method_decl(node, &file)),
@@ -243,17 +260,18 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
         }
     }
 
+    let calls = CALLS.get();
+    let call_index = calls.capture_index_for_name("call");
     let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(&q.calls, root, bytes);
+    let mut matches = cursor.matches(calls, root, bytes);
     while let Some(m) = matches.next() {
-        let call_index = q.calls.capture_index_for_name("call");
         if let Some(capture) = m.captures().iter().find(|c| Some(c.index) == call_index) {
             out.calls.push(call(capture.node, &file));
         }
     }
 
     let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(&q.type_refs, root, bytes);
+    let mut matches = cursor.matches(TYPE_REFS.get(), root, bytes);
     while let Some(m) = matches.next() {
         for capture in m.captures() {
             out.type_refs.extend(type_ref(capture.node, &file));
