@@ -1,6 +1,10 @@
-; Declarations that decide whether a name belongs to the project or to a library: methods and
-; local functions (wrappers with library names), types (home-made look-alikes, custom client
-; definitions), string constants (client names and section paths), and using directives.
+; Declarations that decide whether a name belongs to the project or to a library: namespaces
+; (the legacy library's own source), methods and local functions (wrappers with library names),
+; types (home-made look-alikes, custom client definitions), string constants (client names and
+; section paths), and using directives.
+(namespace_declaration name: (_) @namespace)
+(file_scoped_namespace_declaration name: (_) @namespace)
+
 (method_declaration name: (identifier) @method.name) @method
 (local_function_statement name: (identifier) @method.name) @method
 

@@ -1,5 +1,6 @@
 //! NuGet package versions as they appear in project files: exact versions, floating versions
-//! (`8.*`) and ranges (`[8.7.0, )`), reduced to the lowest version the reference can resolve to.
+//! (`8.*`) and ranges (`[8.7.0, )`), reduced to the version NuGet restores: the lower bound of a
+//! range, and for a floating version the highest (its floating parts count as unbounded).
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -21,7 +22,6 @@ impl PackageVersion {
     }
 
     /// Parses `8.12.7`, `9.0.0-preview.4`, `8.*`, `[8.7.0,)`, `[8.7.0, 9.0.0)`.
-    /// Floating parts count as 0 (the lowest version they allow).
     pub fn parse(text: &str) -> Option<PackageVersion> {
         let trimmed = text.trim();
         let lower = trimmed
@@ -37,9 +37,15 @@ impl PackageVersion {
             None => (lower, String::new()),
         };
         let mut parts = numbers.split('.');
+        let mut floating = false;
         let mut next = || -> Option<u64> {
             match parts.next() {
-                None | Some("*") => Some(0),
+                _ if floating => Some(u64::MAX),
+                Some("*") => {
+                    floating = true;
+                    Some(u64::MAX)
+                }
+                None => Some(0),
                 Some(p) => p.parse().ok(),
             }
         };
@@ -89,7 +95,10 @@ mod tests {
         assert_eq!(pre.pre, "preview.4");
         assert!(!pre.is_at_least((9, 0, 0)));
         assert!(pre.is_at_least((8, 7, 0)));
-        assert_eq!(PackageVersion::parse("8.*").unwrap().triple(), (8, 0, 0));
+        let floating = PackageVersion::parse("8.*").unwrap();
+        assert_eq!(floating.triple(), (8, u64::MAX, u64::MAX));
+        assert!(floating.is_at_least((8, 7, 0)));
+        assert_eq!(PackageVersion::parse("*-*").unwrap().major, u64::MAX);
         assert_eq!(
             PackageVersion::parse("[8.7.0, 9.0.0)").unwrap().triple(),
             (8, 7, 0)

@@ -259,6 +259,13 @@ pub fn resolve(
     constants: &[Constant],
     appsettings: Vec<AppSettingsFile>,
 ) -> ProjectFacts {
+    // The legacy library's own source (or a fork of it) is not a use of the library.
+    let is_the_library = files
+        .iter()
+        .any(|f| f.namespaces.iter().any(|n| is_legacy_namespace(n)));
+    if is_the_library {
+        return ProjectFacts::default();
+    }
     let symbols = Symbols::new(files, constants, project);
     let mut facts = ProjectFacts {
         appsettings,

@@ -125,6 +125,8 @@ pub struct TypeRef {
 #[derive(Debug)]
 pub struct CsFile {
     pub file: Arc<SourceFile>,
+    /// Namespaces the file declares.
+    pub namespaces: Vec<String>,
     pub usings: Vec<UsingDirective>,
     pub methods: Vec<MethodDecl>,
     pub types: Vec<TypeDecl>,
@@ -225,6 +227,7 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
     let tree = PARSER.with(|p| p.borrow_mut().parse(&file.text, None));
     let mut out = CsFile {
         file: file.clone(),
+        namespaces: Vec::new(),
         usings: Vec::new(),
         methods: Vec::new(),
         types: Vec::new(),
@@ -255,6 +258,9 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
                 "type" => out.types.push(type_decl(node, &file)),
                 "constant" => out.constants.extend(constant(node, &file)),
                 "using" => out.usings.extend(using_directive(node, &file)),
+                "namespace" => out
+                    .namespaces
+                    .push(text(node, &file).split_whitespace().collect()),
                 _ => {}
             }
         }
