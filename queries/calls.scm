@@ -22,6 +22,8 @@
     "AddMaskinportenHttpClient" "RegisterMaskinportenClientDefinition"
     "AddMaskinportenHttpMessageHandler" "ConfigureMaskinportenClient"
     "AddMaskinportenJwkTokenProvider"
+    "UseMaskinportenAuthorization" "UseMaskinportenAltinnAuthorization"
+    "UseMaskinportenAuthorisation" "UseMaskinportenAltinnAuthorisation"
     "Configure" "AddOptions"
     "AddSingleton" "AddTransient" "AddScoped"
     "TryAddSingleton" "TryAddTransient" "TryAddScoped"

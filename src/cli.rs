@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::engine;
+use crate::facts::external::{External, KeyVaultNames};
 use crate::report::{self, Format, Outcome};
 use crate::rules::{self, Severity};
 
@@ -59,6 +60,21 @@ struct CheckArgs {
     /// Never colour the human output (also when NO_COLOR is set).
     #[arg(long)]
     no_color: bool,
+    /// The scopes selected for the app in Altinn Studio: one per line, or a JSON array of
+    /// strings or of objects with a `scope` field.
+    #[arg(long, value_name = "FILE")]
+    studio_scopes: Option<PathBuf>,
+    /// Key Vault secret names: the JSON `az keyvault secret list` prints, or one name per line.
+    #[arg(long, value_name = "FILE", conflicts_with = "key_vault")]
+    key_vault_secrets: Option<PathBuf>,
+    /// List the secret names of this vault live (https://NAME.vault.azure.net); values are
+    /// never read.
+    #[arg(long, value_name = "URL")]
+    key_vault: Option<String>,
+    /// The Azure credential for --key-vault (auto: workload identity, then managed identity, then
+    /// the Azure CLI / Azure Developer CLI).
+    #[arg(long, value_enum, default_value = "auto")]
+    azure_credential: crate::facts::keyvault::CredentialChoice,
 }
 
 pub fn main() -> ExitCode {
@@ -80,9 +96,16 @@ fn check(args: CheckArgs) -> ExitCode {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
-        args.paths
+        args.paths.clone()
     };
-    let analysis = engine::analyze(&paths, args.jobs);
+    let external = match external(&args) {
+        Ok(external) => external,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let analysis = engine::analyze(&paths, args.jobs, &external);
     let mut stderr = std::io::stderr().lock();
     for missing in &analysis.missing_paths {
         let _ = writeln!(stderr, "error: {missing}: no such file or directory");
@@ -113,6 +136,57 @@ fn check(args: CheckArgs) -> ExitCode {
     }
     let failing = analysis.findings.iter().any(|f| f.severity >= args.fail_on);
     ExitCode::from(u8::from(failing))
+}
+
+/// Reads what the options bring from outside the repository.
+fn external(args: &CheckArgs) -> Result<External, String> {
+    let studio_scopes = args
+        .studio_scopes
+        .as_deref()
+        .map(crate::facts::external::read_studio_scopes)
+        .transpose()?;
+    let key_vault = args
+        .key_vault_secrets
+        .as_deref()
+        .map(|path| {
+            crate::facts::keyvault::read_names_file(path)
+                .map(|names| KeyVaultNames {
+                    source: crate::source::display_path(path),
+                    names: names.into_iter().map(|n| n.name).collect(),
+                    file: crate::source::SourceFile::read(path)
+                        .ok()
+                        .map(std::sync::Arc::new),
+                })
+                .map_err(|e| e.to_string())
+        })
+        .transpose()?;
+    let key_vault = match (&args.key_vault, key_vault) {
+        (Some(url), _) => live_names(url, args.azure_credential),
+        (None, from_file) => from_file,
+    };
+    Ok(External {
+        key_vault,
+        studio_scopes,
+    })
+}
+
+/// Lists a vault's secret names; a vault that cannot be listed is a warning, and the check goes
+/// on without Key Vault.
+fn live_names(
+    url: &str,
+    credential: crate::facts::keyvault::CredentialChoice,
+) -> Option<KeyVaultNames> {
+    match crate::facts::keyvault::list_vault(url, credential) {
+        Ok(names) => Some(KeyVaultNames {
+            source: url.to_string(),
+            names: names.into_iter().map(|n| n.name).collect(),
+            file: None,
+        }),
+        Err(err) => {
+            eprintln!("warning: {err}; checking without Key Vault names");
+            None
+        }
+    }
 }
 
 /// Writes the report to the file (whole, via a temporary file) or to standard output.

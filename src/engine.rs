@@ -9,6 +9,9 @@ use rayon::prelude::*;
 use crate::discover::{self, Candidate, FileKind, Project};
 use crate::facts::appsettings::{self, AppSettingsFile};
 use crate::facts::csharp::{self, CsFile};
+use crate::facts::external::External;
+use crate::facts::policy;
+use crate::facts::resolve::{PolicyFile, ProjectFiles};
 use crate::facts::{prefilter, resolve};
 use crate::report::InputProblem;
 use crate::rules::{self, Finding};
@@ -29,6 +32,7 @@ enum Extracted {
     /// A C# file the prefilter skipped, scanned for string constants only.
     Constants(Vec<csharp::Constant>),
     AppSettings(AppSettingsFile),
+    Policy(PolicyFile),
     Skipped,
 }
 
@@ -39,48 +43,44 @@ struct FileOutcome {
 }
 
 /// Analyses `paths` with at most `threads` worker threads (0: one per core).
-pub fn analyze(paths: &[PathBuf], threads: usize) -> Analysis {
+pub fn analyze(paths: &[PathBuf], threads: usize, external: &External) -> Analysis {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .expect("a thread pool can be built");
-    pool.install(|| analyze_in_pool(paths))
+    pool.install(|| analyze_in_pool(paths, external))
 }
 
-fn analyze_in_pool(paths: &[PathBuf]) -> Analysis {
+fn analyze_in_pool(paths: &[PathBuf], external: &External) -> Analysis {
     csharp::warm_up();
     let workspace = discover::discover(paths);
     let outcomes: Vec<FileOutcome> = workspace.files.par_iter().map(read_candidate).collect();
     let files_scanned = workspace.files.len() + workspace.projects.len();
 
     let mut problems = workspace.problems;
-    let group_count = workspace.projects.len() + 1;
-    let mut cs_groups: Vec<Vec<CsFile>> = (0..group_count).map(|_| Vec::new()).collect();
-    let mut constant_groups: Vec<Vec<csharp::Constant>> =
-        (0..group_count).map(|_| Vec::new()).collect();
-    let mut settings_groups: Vec<Vec<AppSettingsFile>> =
-        (0..group_count).map(|_| Vec::new()).collect();
+    let mut groups: Vec<ProjectFiles> = (0..=workspace.projects.len())
+        .map(|_| ProjectFiles::default())
+        .collect();
     for outcome in outcomes {
         problems.extend(outcome.problems);
-        let group = outcome.project.unwrap_or(workspace.projects.len());
+        let group = &mut groups[outcome.project.unwrap_or(workspace.projects.len())];
         match outcome.extracted {
-            Extracted::CSharp(file) => cs_groups[group].push(file),
-            Extracted::AppSettings(file) => settings_groups[group].push(file),
-            Extracted::Constants(found) => constant_groups[group].extend(found),
+            Extracted::CSharp(file) => group.csharp.push(file),
+            Extracted::AppSettings(file) => group.appsettings.push(file),
+            Extracted::Constants(found) => group.constants.extend(found),
+            Extracted::Policy(policy) => group.policies.push(policy),
             Extracted::Skipped => {}
         }
     }
 
     let projects = workspace.projects;
-    let mut findings: Vec<Finding> = cs_groups
+    let mut findings: Vec<Finding> = groups
         .into_par_iter()
-        .zip(settings_groups.into_par_iter())
-        .zip(constant_groups.into_par_iter())
         .enumerate()
-        .flat_map_iter(|(group, ((cs, settings), constants))| {
+        .flat_map_iter(|(group, files)| {
             let project = projects.get(group);
-            let facts = resolve::resolve(project, &cs, &constants, settings);
-            let context = rules::Context::new(project, &facts);
+            let facts = resolve::resolve(project, files);
+            let context = rules::Context::new(project, &facts, external);
             rules::check_project(&context)
         })
         .collect();
@@ -125,6 +125,20 @@ fn read_candidate(candidate: &Candidate) -> FileOutcome {
                 }
                 Extracted::CSharp(facts)
             }
+            FileKind::Policy => match policy::parse(&file) {
+                Ok(parsed) => Extracted::Policy(PolicyFile {
+                    org: app_owner(&candidate.path),
+                    file,
+                    policy: parsed,
+                }),
+                Err(message) => {
+                    problems.push(InputProblem::new(
+                        file.display.clone(),
+                        format!("{message}; the policy is not checked"),
+                    ));
+                    Extracted::Skipped
+                }
+            },
             FileKind::AppSettings => match appsettings::parse(file.clone()) {
                 Ok(settings) => Extracted::AppSettings(settings),
                 Err(message) => {
@@ -172,4 +186,14 @@ fn read(candidate: &Candidate) -> Result<Read, InputProblem> {
                 format!("{e}; the file is skipped"),
             )
         })
+}
+
+/// The app owner (`org`) from `config/applicationmetadata.json` beside the policy, when readable:
+/// policies may name the owner instead of the `[org]` placeholder.
+fn app_owner(policy: &std::path::Path) -> Option<String> {
+    let metadata = policy.parent()?.parent()?.join("applicationmetadata.json");
+    let text = std::fs::read_to_string(metadata).ok()?;
+    let value: serde_json::Value =
+        serde_json::from_str(text.trim_start_matches('\u{feff}')).ok()?;
+    value.get("org")?.as_str().map(str::to_string)
 }

@@ -60,7 +60,7 @@ fn human_output_has_code_frames_and_a_summary() {
         "{text}"
     );
     assert!(
-        text.ends_with("1 error, 2 warnings, 0 infos in 8 files (1 project, 1 Altinn app)\n"),
+        text.ends_with("1 error, 2 warnings, 1 info in 9 files (1 project, 1 Altinn app)\n"),
         "{text}"
     );
 }
@@ -107,7 +107,9 @@ fn every_rule_is_listed_and_documented() {
         codes,
         [
             "MP101", "MP102", "MP103", "MP104", "MP105", "MP106", "MP107", "MP108", "MP109",
-            "MP201", "MP202", "MP203", "MP901", "MP902", "MP903", "MP904", "MP905"
+            "MP201", "MP202", "MP203", "MP301", "MP302", "MP303", "MP304", "MP305", "MP306",
+            "MP307", "MP308", "MP401", "MP402", "MP501", "MP601", "MP602", "MP901", "MP902",
+            "MP903", "MP904", "MP905"
         ]
     );
     for code in codes {
@@ -127,4 +129,27 @@ fn every_rule_is_listed_and_documented() {
 fn unknown_options_are_usage_errors() {
     let output = run(&repo_root(), &["check", "--format", "yaml"]);
     assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn no_output_format_shows_a_secret_value() {
+    let dir = fixture_dir("appsettings-hazards");
+    let settings = std::fs::read_to_string(dir.join("App/appsettings.json")).unwrap();
+    let start = settings.find("\"JwkBase64\": \"").unwrap() + "\"JwkBase64\": \"".len();
+    let secret = &settings[start..start + settings[start..].find('"').unwrap()];
+    assert!(secret.len() > 40);
+    for format in ["human", "json"] {
+        let output = run(&dir, &["check", "--format", format, "."]);
+        let text = String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr);
+        assert!(text.contains("MP307"), "{format}: {text}");
+        assert!(
+            !text.contains(&secret[..16]),
+            "{format} shows the JwkBase64 value"
+        );
+        assert!(
+            !text.contains("fake-d"),
+            "{format} shows a Jwk member value"
+        );
+    }
 }

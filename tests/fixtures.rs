@@ -5,9 +5,13 @@ mod common;
 
 use common::{assert_expected, check_json, compact, fixture_dir};
 
+/// Runs the fixture with the options in its `check-args` file, if it has one (for example the
+/// Key Vault names or the scopes selected in Altinn Studio).
 fn check_fixture(name: &str) {
     let dir = fixture_dir(name);
-    let (report, exit, _) = check_json(&dir, &[]);
+    let args = std::fs::read_to_string(dir.join("check-args")).unwrap_or_default();
+    let args: Vec<&str> = args.split_whitespace().collect();
+    let (report, exit, _) = check_json(&dir, &args);
     assert_expected(&dir.join("expected-check.txt"), &compact(&report, exit));
 }
 
@@ -33,6 +37,7 @@ macro_rules! fixtures {
 }
 
 fixtures! {
+    appsettings_hazards => "appsettings-hazards",
     central_package_management => "central-package-management",
     certificate_definitions => "certificate-definitions",
     custom_client_definition => "custom-client-definition",
@@ -43,6 +48,8 @@ fixtures! {
     guide_message_handler => "guide-message-handler",
     guide_typed_client => "guide-typed-client",
     jwk_token_provider_shim => "jwk-token-provider-shim",
+    keyvault_secrets => "keyvault-secrets",
+    legacy_environment_and_missing_section => "legacy-environment-and-missing-section",
     lookalike_types => "lookalike-types",
     low_level_service => "low-level-service",
     migrated_app => "migrated-app",
@@ -53,6 +60,7 @@ fixtures! {
     old_app_version => "old-app-version",
     options_only => "options-only",
     platform_service => "platform-service",
+    section_only_in_keyvault => "section-only-in-keyvault",
     several_identities => "several-identities",
     split_typeof_key => "split-typeof-key",
     strings_and_comments => "strings-and-comments",

@@ -70,6 +70,8 @@ impl Project {
 pub enum FileKind {
     CSharp,
     AppSettings,
+    /// `config/authorization/policy.xml`.
+    Policy,
 }
 
 /// A file that may matter, with the project it belongs to.
@@ -191,6 +193,10 @@ fn record(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, found: &m
         Some(FileKind::CSharp)
     } else if is_appsettings(name) {
         Some(FileKind::AppSettings)
+    } else if name == "policy.xml"
+        && entry.path().parent().and_then(|p| p.file_name()) == Some("authorization".as_ref())
+    {
+        Some(FileKind::Policy)
     } else {
         return;
     };

@@ -4,6 +4,10 @@
 
 pub mod appsettings;
 pub mod csharp;
+pub mod external;
+pub mod jwk;
+pub mod keyvault;
 pub mod model;
+pub mod policy;
 pub mod prefilter;
 pub mod resolve;

@@ -93,6 +93,8 @@ pub enum SettingsSource {
     Variable {
         name: String,
         origin: Option<Box<SettingsSource>>,
+        /// Where configuration was read into it (`.Bind(v)`, `.Get<T>()`): read at that moment.
+        read_at: Option<Span>,
         mutations: Vec<Assignment>,
         /// Properties set on the same object after the registration.
         later_mutations: Vec<Assignment>,
@@ -356,4 +358,13 @@ pub enum ClientOverrideArgument {
 pub struct CacheProviderUse {
     pub description: String,
     pub site: Site,
+}
+
+/// A client already on the built-in handler: `.UseMaskinportenAuthorization("scope", ...)`.
+#[derive(Debug, Clone)]
+pub struct BuiltinClient {
+    pub site: Site,
+    pub exchange: bool,
+    /// The scope arguments, each with its place; None for an argument that is not a literal.
+    pub scopes: Vec<(Option<String>, Site)>,
 }

@@ -1,5 +1,6 @@
 //! The byte prefilter: a C# file is parsed only when it mentions one of the names the extractor
-//! looks for. Every legacy entry point, namespace and shim contains one of these words, spelled
+//! looks for. Every legacy entry point, namespace and shim contains one of these words, and so
+//! does a host set-up that orders configuration sources (web host, Key Vault); they are spelled
 //! as C# (which is case-sensitive) requires; an exact search is many times faster than a
 //! case-insensitive one.
 
@@ -7,8 +8,10 @@ use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 
-const NEEDLES: [&str; 4] = [
+const NEEDLES: [&str; 6] = [
     "Maskinporten",
+    "ConfigureAppWebHost",
+    "AzureKeyVault",
     "IX509CertificateProvider",
     "IClientDefinition",
     "ITokenCacheProvider",

@@ -41,9 +41,13 @@ pub struct ProjectFacts {
     pub legacy_usings: Vec<LegacyUsing>,
     pub client_overrides: Vec<ClientOverride>,
     pub cache_providers: Vec<CacheProviderUse>,
+    pub builtin_clients: Vec<BuiltinClient>,
+    /// Start-up steps of the files that set up the host, file by file.
+    pub startup: Vec<crate::facts::csharp::startup::StartupEvent>,
     /// Project classes implementing `IClientDefinition`.
     pub custom_definitions: Vec<TypeDecl>,
     pub appsettings: Vec<AppSettingsFile>,
+    pub policies: Vec<PolicyFile>,
 }
 
 impl ProjectFacts {
@@ -253,12 +257,33 @@ pub fn is_legacy_namespace(namespace: &str) -> bool {
 }
 
 /// Builds the facts of one project from its files.
-pub fn resolve(
-    project: Option<&Project>,
-    files: &[CsFile],
-    constants: &[Constant],
-    appsettings: Vec<AppSettingsFile>,
-) -> ProjectFacts {
+/// A project's files, as extracted.
+#[derive(Debug, Default)]
+pub struct ProjectFiles {
+    pub csharp: Vec<CsFile>,
+    /// String constants of C# files the prefilter skipped.
+    pub constants: Vec<Constant>,
+    pub appsettings: Vec<AppSettingsFile>,
+    pub policies: Vec<PolicyFile>,
+}
+
+/// An authorization policy with the app owner it may name.
+#[derive(Debug)]
+pub struct PolicyFile {
+    pub file: std::sync::Arc<crate::source::SourceFile>,
+    pub policy: crate::facts::policy::Policy,
+    /// The `org` of `applicationmetadata.json`, when found.
+    pub org: Option<String>,
+}
+
+pub fn resolve(project: Option<&Project>, input: ProjectFiles) -> ProjectFacts {
+    let ProjectFiles {
+        csharp,
+        constants,
+        appsettings,
+        policies,
+    } = input;
+    let files = &csharp[..];
     // The legacy library's own source (or a fork of it) is not a use of the library.
     let is_the_library = files
         .iter()
@@ -266,9 +291,10 @@ pub fn resolve(
     if is_the_library {
         return ProjectFacts::default();
     }
-    let symbols = Symbols::new(files, constants, project);
+    let symbols = Symbols::new(files, &constants, project);
     let mut facts = ProjectFacts {
         appsettings,
+        policies,
         custom_definitions: symbols
             .custom_definitions
             .iter()
@@ -293,6 +319,7 @@ pub fn resolve(
             resolve_call(call, &imports, &symbols, &mut facts);
         }
         resolve_type_refs(file, &imports, &symbols, &mut facts);
+        facts.startup.extend(file.startup.iter().cloned());
         for t in &file.types {
             if t.bases.iter().any(|b| b == "ITokenCacheProvider") && imports.imports_legacy() {
                 facts.cache_providers.push(CacheProviderUse {
@@ -321,6 +348,22 @@ fn resolve_call(call: &Call, imports: &Imports, symbols: &Symbols, facts: &mut P
                     argument: client_override_argument(arg, symbols),
                 });
             }
+        }
+        "UseMaskinportenAuthorization"
+        | "UseMaskinportenAltinnAuthorization"
+        | "UseMaskinportenAuthorisation"
+        | "UseMaskinportenAltinnAuthorisation"
+            if !symbols.declares_method(&call.name) =>
+        {
+            facts.builtin_clients.push(BuiltinClient {
+                site: call.site.clone(),
+                exchange: call.name.contains("Altinn"),
+                scopes: call
+                    .args
+                    .iter()
+                    .map(|a| (a.expr.literal_string().map(str::to_string), a.site.clone()))
+                    .collect(),
+            });
         }
         "AddMaskinportenJwkTokenProvider" if !symbols.declares_method(&call.name) => {
             facts.shims.push(ShimUse {

@@ -69,6 +69,8 @@ pub struct Readiness {
     pub blockers: Vec<Blocker>,
     /// Where the scope was found (a lambda, the settings, an appsettings key).
     pub scope_site: Option<Site>,
+    /// The scopes the registration asks for, when known, whether or not it can be migrated.
+    pub scopes: Option<Vec<String>>,
 }
 
 /// Everything about a project that gates every fix in it.
@@ -216,10 +218,11 @@ pub fn assess(registration: &Registration, facts: &ProjectFacts, gate: &[Blocker
         }
     };
     let scope_site = scopes.as_ref().and_then(|s| s.site.clone());
-    let target = match (scopes, exchange) {
+    let scopes = scopes.map(|s| s.value);
+    let target = match (&scopes, exchange) {
         (Some(scopes), Some(exchange)) if blockers.is_empty() => Some(Target {
             exchange,
-            scopes: scopes.value,
+            scopes: scopes.clone(),
         }),
         _ => None,
     };
@@ -227,6 +230,7 @@ pub fn assess(registration: &Registration, facts: &ProjectFacts, gate: &[Blocker
         target,
         blockers,
         scope_site,
+        scopes,
     }
 }
 

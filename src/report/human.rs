@@ -6,6 +6,7 @@ use std::fmt;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 
 use super::Outcome;
+use super::redact::redact;
 use crate::facts::model::Site;
 use crate::rules::{Finding, Severity};
 
@@ -63,7 +64,8 @@ fn label(site: &Site, text: Option<String>) -> LabeledSpan {
 }
 
 fn source(site: &Site) -> NamedSource<String> {
-    NamedSource::new(site.file.display.clone(), site.file.text.clone()).with_language("C#")
+    // Frames show whole lines: secret values on them are masked (same length, spans stay right).
+    NamedSource::new(site.file.display.clone(), redact(&site.file.text))
 }
 
 fn frame(finding: &Finding) -> Frame {

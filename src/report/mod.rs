@@ -3,6 +3,7 @@
 
 pub mod human;
 pub mod json;
+pub mod redact;
 
 use crate::discover::Project;
 use crate::rules::{Finding, Severity};

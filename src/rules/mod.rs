@@ -2,6 +2,7 @@
 //! with its documentation (served by `explain`), its name and its default severity.
 
 mod blockers;
+mod keyvault_secrets;
 mod mp101_legacy_typed_client;
 mod mp102_legacy_named_client;
 mod mp103_legacy_message_handler;
@@ -14,18 +15,34 @@ mod mp109_legacy_package;
 mod mp201_custom_config_path;
 mod mp202_default_client_override;
 mod mp203_builtin_unavailable;
+mod mp301_legacy_shaped_section;
+mod mp302_credential_collision;
+mod mp303_section_not_found;
+mod mp304_keyvault_overrides_provisioned;
+mod mp305_orphan_secret;
+mod mp306_jwk_incomplete;
+mod mp307_committed_private_key;
+mod mp308_unknown_environment;
+mod mp401_keyvault_before_webhost;
+mod mp402_eager_config_read;
+mod mp501_org_rule_missing;
+mod mp601_malformed_scope;
+mod mp602_scope_to_register;
 mod mp901_unsupported_credential;
 mod mp902_unsupported_setting;
 mod mp903_several_identities;
 mod mp904_not_an_app;
 mod mp905_unresolved_value;
 mod registration;
+mod scopes;
+mod sections;
 
 use std::fmt;
 
 use serde::Serialize;
 
 use crate::discover::Project;
+use crate::facts::external::External;
 use crate::facts::model::Site;
 use crate::facts::resolve::ProjectFacts;
 use crate::fixes::Fix;
@@ -91,6 +108,19 @@ pub static RULES: &[&Rule] = &[
     &mp201_custom_config_path::RULE,
     &mp202_default_client_override::RULE,
     &mp203_builtin_unavailable::RULE,
+    &mp301_legacy_shaped_section::RULE,
+    &mp302_credential_collision::RULE,
+    &mp303_section_not_found::RULE,
+    &mp304_keyvault_overrides_provisioned::RULE,
+    &mp305_orphan_secret::RULE,
+    &mp306_jwk_incomplete::RULE,
+    &mp307_committed_private_key::RULE,
+    &mp308_unknown_environment::RULE,
+    &mp401_keyvault_before_webhost::RULE,
+    &mp402_eager_config_read::RULE,
+    &mp501_org_rule_missing::RULE,
+    &mp601_malformed_scope::RULE,
+    &mp602_scope_to_register::RULE,
     &mp901_unsupported_credential::RULE,
     &mp902_unsupported_setting::RULE,
     &mp903_several_identities::RULE,
@@ -157,16 +187,21 @@ impl Finding {
     }
 }
 
-/// What a rule sees: one project and its facts.
+/// What a rule sees: one project, its facts, and what was given from outside the repository.
 pub struct Context<'a> {
     pub project: Option<&'a Project>,
     pub facts: &'a ProjectFacts,
+    pub external: &'a External,
     /// Blockers for every fix in the project (version, custom token cache).
     pub gate: Vec<Blocker>,
 }
 
 impl<'a> Context<'a> {
-    pub fn new(project: Option<&'a Project>, facts: &'a ProjectFacts) -> Self {
+    pub fn new(
+        project: Option<&'a Project>,
+        facts: &'a ProjectFacts,
+        external: &'a External,
+    ) -> Self {
         let gate = match project {
             Some(p) if p.is_app() => ProjectGate { project: p, facts }.blockers(),
             _ => Vec::new(),
@@ -174,6 +209,7 @@ impl<'a> Context<'a> {
         Context {
             project,
             facts,
+            external,
             gate,
         }
     }

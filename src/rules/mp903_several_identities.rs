@@ -11,8 +11,8 @@ pub static RULE: Rule = Rule {
     check,
     doc: r#"## What it does
 Reports an app whose legacy registrations read their credentials from more than one place:
-different configuration sections (compared without case), or settings objects with different
-client ids or keys.
+different configuration sections (compared without case; two sections whose `ClientId` in
+appsettings is the same count as one), or settings objects with different client ids.
 
 ## Why it matters
 The built-in client has one identity per app: the one Altinn Studio provisions. Migrating every
@@ -60,7 +60,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
         &RULE,
         first.site.clone(),
         format!(
-            "The app signs Maskinporten tokens as {} different identities ({}); the built-in client has one identity per app, so migrating merges them.",
+            "The app's legacy registrations read Maskinporten credentials from {} different places ({}); unless they hold the same client, the app signs as several identities, and the built-in client has one identity per app, so migrating merges them.",
             firsts.len(),
             names.join(", ")
         ),

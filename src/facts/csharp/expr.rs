@@ -399,6 +399,7 @@ fn trace_variable(name: &str, use_site: Node, file: &SourceFile) -> Option<Setti
     let mut mutations = Vec::new();
     let mut found = false;
     let mut later_mutations = Vec::new();
+    let mut read_at = None;
     let mut stack = vec![body];
     let mut ordered = Vec::new();
     while let Some(node) = stack.pop() {
@@ -430,7 +431,9 @@ fn trace_variable(name: &str, use_site: Node, file: &SourceFile) -> Option<Setti
                     .is_some_and(|n| text(n, file) == name);
                 if let (true, Some(value)) = (is_it, node.named_child(1)) {
                     found = true;
-                    origin = Some(settings_from_expr(classify(value, file), value, file));
+                    let expr = classify(value, file);
+                    read_at = matches!(expr, Expr::SectionGet { .. }).then(|| span(value, file));
+                    origin = Some(settings_from_expr(expr, value, file));
                 }
             }
             "parameter"
@@ -478,6 +481,7 @@ fn trace_variable(name: &str, use_site: Node, file: &SourceFile) -> Option<Setti
             "invocation_expression" => {
                 if let Some(section) = bind_target(node, name, file) {
                     found = true;
+                    read_at = Some(span(node, file));
                     origin = Some(section);
                 }
             }
@@ -487,6 +491,7 @@ fn trace_variable(name: &str, use_site: Node, file: &SourceFile) -> Option<Setti
     found.then(|| SettingsSource::Variable {
         name: name.to_string(),
         origin: origin.map(Box::new),
+        read_at,
         mutations,
         later_mutations,
     })

@@ -4,6 +4,7 @@
 //! Nothing here knows the project: deciding what is the library happens in `facts::resolve`.
 
 pub mod expr;
+pub mod startup;
 
 use std::sync::{Arc, OnceLock};
 
@@ -135,6 +136,8 @@ pub struct CsFile {
     pub type_refs: Vec<TypeRef>,
     /// Places where the parser found syntax errors (at most a few).
     pub parse_errors: Vec<Span>,
+    /// Start-up steps, for files that configure the host.
+    pub startup: Vec<startup::StartupEvent>,
 }
 
 /// One compiled query file. Compiling a query against the C# grammar takes tens of
@@ -235,6 +238,7 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
         calls: Vec::new(),
         type_refs: Vec::new(),
         parse_errors: Vec::new(),
+        startup: Vec::new(),
     };
     let Some(tree) = tree else {
         out.parse_errors.push(Span::new(0, 0));
@@ -245,6 +249,9 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
         collect_errors(root, &file, &mut out.parse_errors);
     }
     let bytes = file.text.as_bytes();
+    if file.text.contains("ConfigureAppWebHost") || file.text.contains("AzureKeyVault") {
+        out.startup = startup::startup_events(root, &file);
+    }
 
     let declarations = DECLARATIONS.get();
     let mut cursor = QueryCursor::new();

@@ -1,0 +1,165 @@
+//! The order in which a Program.cs adds configuration sources: simulates the top-level statements
+//! (or `Main`) in source order, stepping into the local functions and methods of the same file
+//! they call, and records when the app's web host configuration (`ConfigureAppWebHost`), Key
+//! Vault and the app's service registration happen.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tree_sitter::Node;
+
+use super::expr::text;
+use crate::facts::model::Site;
+use crate::source::SourceFile;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartupKind {
+    /// `ConfigureAppWebHost(...)`: adds the provisioned `maskinporten-settings.json` and the rest.
+    WebHost,
+    /// `AddAzureKeyVaultAsConfigProvider()` or `AddAzureKeyVault(...)`.
+    KeyVault,
+    /// `RegisterCustomAppServices(...)` is entered: the app's own service registration.
+    ServiceRegistration,
+}
+
+/// One step of the start-up, with the chain of calls that led to it (outermost first).
+#[derive(Debug, Clone)]
+pub struct StartupEvent {
+    pub kind: StartupKind,
+    pub site: Site,
+    pub via: Vec<Site>,
+}
+
+const MAX_DEPTH: usize = 6;
+
+/// The start-up events of a file, in execution order; empty when the file has no entry point.
+pub fn startup_events(root: Node, file: &Arc<SourceFile>) -> Vec<StartupEvent> {
+    let functions = functions(root, file);
+    let mut walker = Walker {
+        file,
+        functions: &functions,
+        events: Vec::new(),
+        stack: Vec::new(),
+    };
+    let mut cursor = root.walk();
+    let globals: Vec<Node> = root
+        .named_children(&mut cursor)
+        .filter(|n| n.kind() == "global_statement")
+        .collect();
+    if globals.is_empty() {
+        if let Some(main) = functions.get("Main") {
+            walker.walk(*main);
+        }
+    } else {
+        for statement in globals {
+            walker.walk(statement);
+        }
+    }
+    walker.events
+}
+
+/// Local functions and methods of the file, by name (the first of a name wins).
+fn functions<'t>(root: Node<'t>, file: &SourceFile) -> HashMap<String, Node<'t>> {
+    let mut found = HashMap::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if matches!(
+            node.kind(),
+            "local_function_statement" | "method_declaration"
+        ) && let (Some(name), Some(body)) = (
+            node.child_by_field_name("name"),
+            node.child_by_field_name("body"),
+        ) {
+            found.entry(text(name, file).to_string()).or_insert(body);
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    found
+}
+
+struct Walker<'a, 't> {
+    file: &'a Arc<SourceFile>,
+    functions: &'a HashMap<String, Node<'t>>,
+    events: Vec<StartupEvent>,
+    /// The calls being stepped into, outermost first.
+    stack: Vec<(String, Site)>,
+}
+
+impl<'t> Walker<'_, 't> {
+    fn site(&self, node: Node) -> Site {
+        Site {
+            file: self.file.clone(),
+            span: self.file.span_of_text(node.start_byte(), node.end_byte()),
+        }
+    }
+
+    fn push(&mut self, kind: StartupKind, node: Node) {
+        self.events.push(StartupEvent {
+            kind,
+            site: self.site(node),
+            via: self.stack.iter().map(|(_, s)| s.clone()).collect(),
+        });
+    }
+
+    /// Visits `node` in source order; a call of a function of the file is stepped into after its
+    /// arguments, as it runs.
+    fn walk(&mut self, node: Node<'t>) {
+        // A local function is a definition, not a step.
+        if node.kind() == "local_function_statement" {
+            return;
+        }
+        let mut cursor = node.walk();
+        let children: Vec<Node> = node.named_children(&mut cursor).collect();
+        for child in children {
+            self.walk(child);
+        }
+        if node.kind() == "invocation_expression" {
+            self.invocation(node);
+        }
+    }
+
+    fn invocation(&mut self, call: Node<'t>) {
+        let Some(name) = called_name(call, self.file) else {
+            return;
+        };
+        match name.as_str() {
+            "ConfigureAppWebHost" => self.push(StartupKind::WebHost, call),
+            "AddAzureKeyVaultAsConfigProvider" | "AddAzureKeyVault" => {
+                self.push(StartupKind::KeyVault, call)
+            }
+            _ => {}
+        }
+        if name == "RegisterCustomAppServices" {
+            self.push(StartupKind::ServiceRegistration, call);
+        }
+        let Some(body) = self.functions.get(&name).copied() else {
+            return;
+        };
+        let recursive = self.stack.iter().any(|(n, _)| *n == name);
+        if recursive || self.stack.len() >= MAX_DEPTH {
+            return;
+        }
+        let site = self.site(call);
+        self.stack.push((name, site));
+        self.walk(body);
+        self.stack.pop();
+    }
+}
+
+/// `Name` of `Name(...)`, `x.Name(...)`, `x?.Name(...)`, `Name<T>(...)`.
+fn called_name(call: Node, file: &SourceFile) -> Option<String> {
+    let function = call.child_by_field_name("function")?;
+    let name = match function.kind() {
+        "identifier" => function,
+        "generic_name" => function.named_child(0)?,
+        "member_access_expression" => function.child_by_field_name("name")?,
+        _ => return None,
+    };
+    let name = if name.kind() == "generic_name" {
+        name.named_child(0)?
+    } else {
+        name
+    };
+    Some(text(name, file).to_string())
+}

@@ -1,0 +1,84 @@
+use super::sections::{self, CREDENTIAL_KEYS, DEFAULT_SECTION};
+use super::{Applies, Context, Finding, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "MP302",
+    name: "credential-collision",
+    severity: Severity::Error,
+    summary: "ClientId/Jwk/JwkBase64 under MaskinportenSettings in appsettings merge with the provisioned credentials",
+    applies: Applies::Apps,
+    check,
+    doc: r#"## What it does
+Reports `ClientId`, `Jwk` or `JwkBase64` (any casing) under the `MaskinportenSettings` section of
+a deployed appsettings file, when the built-in client binds that section (no
+`ConfigureMaskinportenClient` moves it). An error when a value is set; a section with only empty
+placeholders is an info, and so is anything in `appsettings.Development.json`.
+
+## Why it matters
+Altinn Studio writes the provisioned `maskinporten-settings.json` after the appsettings files, and
+configuration merges key by key: the provisioned `ClientId` replaces the app's, but an app
+`JwkBase64` wins over the provisioned `Jwk` (the built-in client prefers `JwkBase64`). The result
+is a client id and a key that do not belong together, and every token request fails. Altinn.App
+9 says: do not supply your own clientId, jwk or jwkBase64 in MaskinportenSettings.
+
+## Example
+```json
+"MaskinportenSettings": { "Authority": "https://test.maskinporten.no/", "ClientId": "1f3c…", "JwkBase64": "eyJ…" }
+```
+
+## Fix
+`--credentials studio`: the keys are removed from appsettings (the values usually move to Key
+Vault under another name, or are dropped for the provisioned ones).
+"#,
+};
+
+fn check(context: &Context, out: &mut Vec<Finding>) {
+    let bound = sections::built_in_sections(context);
+    if !bound
+        .iter()
+        .any(|p| p.eq_ignore_ascii_case(DEFAULT_SECTION))
+    {
+        return;
+    }
+    for file in &context.facts.appsettings {
+        let keys: Vec<_> = file
+            .children(DEFAULT_SECTION)
+            .filter(|e| sections::is_one_of(sections::key_name(&e.path), &CREDENTIAL_KEYS))
+            .collect();
+        let Some(first) = keys.first() else {
+            continue;
+        };
+        let set = keys.iter().any(|e| {
+            e.value
+                .as_config_string()
+                .is_none_or(|v| !v.trim().is_empty())
+        });
+        let deployed = if set { Severity::Error } else { Severity::Info };
+        let names: Vec<&str> = keys.iter().map(|e| sections::key_name(&e.path)).collect();
+        let (subject, verb) = match names.as_slice() {
+            [one] => (format!("The key {one}"), "is"),
+            _ => (format!("The keys {}", names.join(", ")), "are"),
+        };
+        let what = if set {
+            "the credentials Altinn Studio provisions are loaded after it and merge key by key: the provisioned ClientId replaces the app's, while a JwkBase64 (or a legacy EncodedJwk) set here stays, so the client id and the key no longer belong together and token requests fail"
+        } else {
+            "it is empty here, which is harmless today; a value put there later (in appsettings or in Key Vault under the same name) would merge key by key with the provisioned credentials"
+        };
+        let mut finding = Finding::new(
+            &RULE,
+            sections::key_site(file, first),
+            format!(
+                "{subject} under \"{DEFAULT_SECTION}\" in {} {verb} also written by Studio-managed credentials; {what}.",
+                sections::file_note(file)
+            ),
+        )
+        // Locally there is no provisioned file to collide with.
+        .severity(if file.is_deployed() { deployed } else { Severity::Info });
+        for other in &keys[1..] {
+            finding = finding.related(sections::key_site(file, other), "another credential key");
+        }
+        out.push(finding.withheld(
+            "The section edit is not automated yet; with Studio-managed credentials these keys are removed.",
+        ));
+    }
+}

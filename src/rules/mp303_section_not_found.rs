@@ -1,0 +1,81 @@
+use super::sections;
+use super::{Applies, Context, Finding, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "MP303",
+    name: "section-not-found",
+    severity: Severity::Warning,
+    summary: "Code reads a configuration section no appsettings file or Key Vault secret defines",
+    applies: Applies::Apps,
+    check,
+    doc: r#"## What it does
+Reports a section path the code reads (the settings of a legacy registration,
+`ConfigureMaskinportenClient("path")`) that no deployed appsettings file defines and, when Key
+Vault names are given (`--key-vault-secrets`, `--key-vault`), no secret maps to (`A--B` is the
+key `A:B`). Paths compare without case, as configuration does. Without Key Vault names the
+finding is an info: the values may well live there.
+
+## Why it matters
+A missing section binds to empty settings: the legacy library throws on the unknown environment
+at the first request, the built-in client fails its validation when the first token is asked
+for. Both happen at run time, after a deploy that looked fine.
+
+## Example
+```csharp
+services.ConfigureMaskinportenClient("myapp:MaskinportenSettings"); // defined nowhere
+```
+
+## Fix
+None: define the section, or point the code at the one that exists.
+"#,
+};
+
+fn check(context: &Context, out: &mut Vec<Finding>) {
+    let deployed: Vec<_> = context
+        .facts
+        .appsettings
+        .iter()
+        .filter(|f| f.is_deployed())
+        .collect();
+    let mut seen: Vec<String> = Vec::new();
+    for read in sections::section_reads(context) {
+        let lower = read.path.to_ascii_lowercase();
+        if seen.contains(&lower) || deployed.iter().any(|f| f.get(&read.path).is_some()) {
+            continue;
+        }
+        seen.push(lower);
+        let key_vault = context.external.key_vault.as_ref();
+        if key_vault.is_some_and(|kv| kv.under(&read.path).next().is_some()) {
+            continue;
+        }
+        let local = context
+            .facts
+            .appsettings
+            .iter()
+            .filter(|f| !f.is_deployed())
+            .find_map(|f| sections::section_site(f, &read.path));
+        let (severity, tail) = match key_vault {
+            Some(kv) => (
+                RULE.severity,
+                format!("nor does any secret in {}", kv.source),
+            ),
+            None => (
+                Severity::Info,
+                "and no Key Vault names were given to check (pass --key-vault-secrets FILE or --key-vault URL)".to_string(),
+            ),
+        };
+        let mut finding = Finding::new(
+            &RULE,
+            read.site.clone(),
+            format!(
+                "The code reads section \"{}\", but no deployed appsettings file defines it, {tail}; if nothing else supplies it, the settings bind empty and the first token request fails at run time.",
+                read.path
+            ),
+        )
+        .severity(severity);
+        if let Some(site) = local {
+            finding = finding.related(site, "defined only for local runs here");
+        }
+        out.push(finding.withheld("Where the values should come from is a decision for a person."));
+    }
+}

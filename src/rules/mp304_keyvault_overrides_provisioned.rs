@@ -1,0 +1,52 @@
+use super::keyvault_secrets::{vault_call, with_name_site};
+use super::sections::built_in_sections;
+use super::{Applies, Context, Finding, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "MP304",
+    name: "keyvault-overrides-provisioned",
+    severity: Severity::Warning,
+    summary: "Key Vault secrets override the Maskinporten credentials Altinn Studio provisions",
+    applies: Applies::Apps,
+    check,
+    doc: r#"## What it does
+With Key Vault names given (`--key-vault-secrets`, `--key-vault`), reports each secret that maps
+into a section the built-in client binds (`MaskinportenSettings--ClientId` is
+`MaskinportenSettings:ClientId`; an app prefix such as `myapp--MaskinportenSettings--...` counts
+when `ConfigureMaskinportenClient("myapp:MaskinportenSettings")` binds it), in an app that adds
+Key Vault as a configuration source.
+
+## Why it matters
+Key Vault is added after `ConfigureAppWebHost`, so it is the last source and wins key by key over
+the provisioned `maskinporten-settings.json`: the app keeps signing with the old client (or a mix
+of old and new keys) after the switch to Studio-managed credentials. That is right while the old
+values should still be used, and wrong afterwards.
+
+## Example
+Secrets `MaskinportenSettings--ClientId`, `MaskinportenSettings--JwkBase64` in the app's vault.
+
+## Fix
+`plan`: delete (or rename) the secrets after the migration is verified in TT02 and production.
+"#,
+};
+
+fn check(context: &Context, out: &mut Vec<Finding>) {
+    let (Some(kv), Some(call)) = (&context.external.key_vault, vault_call(context)) else {
+        return;
+    };
+    for section in built_in_sections(context) {
+        for name in kv.under(&section) {
+            let finding = Finding::new(
+                &RULE,
+                call.clone(),
+                format!(
+                    "Key Vault ({}) holds {name}, which becomes {} and is added after the credentials Altinn Studio provisions: it wins over them key by key, so the app keeps signing with its old client (or a mix of old and new) after the switch.",
+                    kv.source,
+                    crate::facts::external::KeyVaultNames::config_key(name)
+                ),
+            )
+            .withheld("Secrets are deleted outside the repository, after the migration is verified (see plan).");
+            out.push(with_name_site(finding, kv, name));
+        }
+    }
+}

@@ -1,0 +1,59 @@
+use super::keyvault_secrets::{maskinporten_secrets, vault_call, with_name_site};
+use super::sections::{built_in_sections, section_reads};
+use super::{Applies, Context, Finding, Rule, Severity};
+use crate::facts::external::KeyVaultNames;
+
+pub static RULE: Rule = Rule {
+    code: "MP305",
+    name: "orphan-secret",
+    severity: Severity::Info,
+    summary: "Key Vault holds Maskinporten secrets that no code path reads",
+    applies: Applies::Apps,
+    check,
+    doc: r#"## What it does
+With Key Vault names given, reports secrets whose name mentions Maskinporten and that map to no
+section the app reads: not the settings of a legacy registration, not a section the built-in
+client binds.
+
+## Why it matters
+A private key nobody uses is still a key someone can use. Orphans are usually what is left after
+an earlier migration or a renamed section, and a renamed section that was meant to be read is a
+bug.
+
+## Example
+`OldApp--MaskinportenSettings--EncodedJwk` in a vault whose app reads `MaskinportenSettings`.
+
+## Fix
+`plan`: delete the secret (and the Maskinporten client's key, if nothing else uses it).
+"#,
+};
+
+fn check(context: &Context, out: &mut Vec<Finding>) {
+    let (Some(kv), Some(call)) = (&context.external.key_vault, vault_call(context)) else {
+        return;
+    };
+    let mut read: Vec<String> = section_reads(context).into_iter().map(|r| r.path).collect();
+    read.extend(built_in_sections(context));
+    for name in maskinporten_secrets(kv) {
+        let key = KeyVaultNames::config_key(name);
+        let used = read.iter().any(|section| {
+            key.len() > section.len()
+                && key.is_char_boundary(section.len())
+                && key[..section.len()].eq_ignore_ascii_case(section)
+                && key.as_bytes()[section.len()] == b':'
+        });
+        if used {
+            continue;
+        }
+        let finding = Finding::new(
+            &RULE,
+            call.clone(),
+            format!(
+                "Key Vault ({}) holds {name} ({key}), but no code in the app reads that section: a leftover credential, or a section that was renamed.",
+                kv.source
+            ),
+        )
+        .withheld("Secrets are deleted outside the repository (see plan).");
+        out.push(with_name_site(finding, kv, name));
+    }
+}

@@ -1,0 +1,182 @@
+use super::{Applies, Context, Finding, Rule, Severity};
+use crate::discover::PackageVersion;
+use crate::facts::appsettings::ConfigValue;
+use crate::facts::csharp::startup::StartupKind;
+use crate::facts::model::{Registration, SettingsSource, Site};
+use crate::source::Span;
+
+pub static RULE: Rule = Rule {
+    code: "MP402",
+    name: "eager-config-read",
+    severity: Severity::Warning,
+    summary: "Maskinporten settings read from configuration during service registration, before Key Vault and the provisioned file are added",
+    applies: Applies::Apps,
+    check,
+    doc: r#"## What it does
+Reports configuration read *when the line runs* during service registration, for the settings of
+a legacy Maskinporten registration: `section.Bind(settings)`, `section.Get<T>()`, and the
+`IConfiguration` overloads of `AddMaskinportenHttpClient` / `RegisterMaskinportenClientDefinition`,
+which bind at registration since legacy 9.0 (an app on Altinn.App 8 without its own package
+reference gets legacy 8.0.1 transitively, which binds lazily; Altinn.App 8.12.0-8.12.6 brought
+10.0.1). It fires when the section's signing key is not in the deployed appsettings files (empty
+or missing: it must come from a source added later) or when Key Vault names show secrets under
+the section.
+
+## Why it matters
+The app template runs `RegisterCustomAppServices` before `ConfigureAppWebHost` and before Key
+Vault is added, so such a read sees only appsettings and environment variables: the credentials
+from Key Vault or the provisioned `maskinporten-settings.json` are not there yet, and the client
+signs with empty or stale values. Reads inside a lambda that runs later (options, a
+`ConfigureMaskinportenClient(o => ...)` that reads configuration inside) see everything.
+
+## Example
+```csharp
+var settings = config.GetSection("MaskinportenSettings").Get<MaskinportenSettings>(); // too early
+services.AddMaskinportenHttpClient<SettingsJwkClientDefinition, Client>(settings);
+```
+
+## Fix
+None: bind lazily (pass the section, with a legacy version that binds lazily, or read
+configuration inside an options lambda), or add the values to a source that exists at that time.
+"#,
+};
+
+/// Keys that hold the signing key itself; a client id alone is often kept in appsettings while
+/// the key lives in Key Vault.
+const KEY_MATERIAL: [&str; 6] = [
+    "EncodedJwk",
+    "EncodedX509",
+    "JwkBase64",
+    "Jwk",
+    "CertificatePkcs12Path",
+    "CertificateStoreThumbprint",
+];
+
+fn check(context: &Context, out: &mut Vec<Finding>) {
+    if !registration_runs_first(context) {
+        return;
+    }
+    let eager_overloads = legacy_binds_eagerly(context);
+    let mut seen: Vec<Span> = Vec::new();
+    for r in &context.facts.registrations {
+        let Some((settings, argument)) = &r.settings else {
+            continue;
+        };
+        let Some((read, how)) = eager_read(r, settings, argument, eager_overloads) else {
+            continue;
+        };
+        if seen.contains(&read.span) {
+            continue;
+        }
+        let Some(path) = settings.section_path() else {
+            continue;
+        };
+        let Some(why) = values_arrive_later(context, path) else {
+            continue;
+        };
+        seen.push(read.span);
+        out.push(
+            Finding::new(
+                &RULE,
+                read,
+                format!(
+                    "{how} reads section \"{path}\" while services are registered, before ConfigureAppWebHost and Key Vault add their sources; {why}, so the client gets empty or stale credentials."
+                ),
+            )
+            .related(r.site.clone(), "the registration that uses these settings")
+            .withheld("Making the read lazy changes the code's structure; a person does it."),
+        );
+    }
+}
+
+/// Where the settings were read eagerly, and a phrase for how.
+fn eager_read(
+    r: &Registration,
+    settings: &SettingsSource,
+    argument: &Site,
+    eager_overloads: bool,
+) -> Option<(Site, &'static str)> {
+    match settings {
+        SettingsSource::Section { .. } if eager_overloads => Some((
+            argument.clone(),
+            "The IConfiguration overload (legacy 9.0 and later)",
+        )),
+        SettingsSource::Variable {
+            read_at: Some(span),
+            ..
+        } => Some((
+            Site {
+                file: r.site.file.clone(),
+                span: *span,
+            },
+            "This line",
+        )),
+        SettingsSource::With { base, .. } => eager_read(r, base, argument, eager_overloads),
+        _ => None,
+    }
+}
+
+/// Whether service registration runs before the web host is configured (as in the template;
+/// assumed when the start-up cannot be followed).
+fn registration_runs_first(context: &Context) -> bool {
+    let events = &context.facts.startup;
+    let at = |kind| events.iter().position(|e| e.kind == kind);
+    match (
+        at(StartupKind::ServiceRegistration),
+        at(StartupKind::WebHost),
+    ) {
+        (Some(registration), Some(host)) => registration < host,
+        _ => true,
+    }
+}
+
+/// Whether the legacy package the app runs binds `IConfiguration` at registration (9.0+).
+fn legacy_binds_eagerly(context: &Context) -> bool {
+    let Some(project) = context.project else {
+        return false;
+    };
+    let explicit = project
+        .legacy_reference
+        .as_ref()
+        .and_then(|r| r.version.as_deref())
+        .and_then(PackageVersion::parse);
+    match explicit {
+        Some(v) => v.is_at_least((9, 0, 0)),
+        // Transitive: Altinn.App 8.12.0-8.12.6 brought 10.0.1, every other 8.x brings 8.0.1.
+        None => project.altinn_version.as_ref().is_some_and(|v| {
+            v.is_at_least((8, 12, 0)) && !v.is_at_least((8, 12, 7)) && v.major == 8
+        }),
+    }
+}
+
+/// Why the section's values come from a source added after registration, if they do.
+fn values_arrive_later(context: &Context, path: &str) -> Option<String> {
+    if let Some(kv) = &context.external.key_vault
+        && let Some(secret) = kv.under(path).next()
+    {
+        return Some(format!(
+            "Key Vault ({}) holds {secret}, which is added later",
+            kv.source
+        ));
+    }
+    let deployed: Vec<_> = context
+        .facts
+        .appsettings
+        .iter()
+        .filter(|f| f.is_deployed())
+        .collect();
+    let has_key = deployed.iter().any(|f| {
+        KEY_MATERIAL.iter().any(|key| {
+            f.get(&format!("{path}:{key}"))
+                .is_some_and(|e| match &e.value {
+                    ConfigValue::Nested => true,
+                    other => other
+                        .as_config_string()
+                        .is_some_and(|v| !v.trim().is_empty()),
+                })
+        })
+    });
+    (!has_key).then(|| {
+        "no deployed appsettings file gives it a signing key, so the key must come from a source added later (Key Vault, secret files)".to_string()
+    })
+}

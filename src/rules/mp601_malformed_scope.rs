@@ -1,0 +1,55 @@
+use super::scopes::{malformed, requested};
+use super::{Applies, Context, Finding, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "MP601",
+    name: "malformed-scope",
+    severity: Severity::Error,
+    summary: "A requested scope is not of the form prefix:subscope",
+    applies: Applies::Apps,
+    check,
+    doc: r#"## What it does
+Checks every scope the app asks for (legacy `Scope` values, split on whitespace as the legacy
+library sends them, and the arguments of `UseMaskinportenAuthorization` /
+`UseMaskinportenAltinnAuthorization`) against Maskinporten's form `prefix:subscope`: no empty
+prefix or subscope, no trailing `/` or `:`, no empty part between separators, no whitespace inside
+one scope.
+
+## Why it matters
+Maskinporten refuses a token request with an unknown scope (`invalid_scope`), at run time, and
+Altinn Studio cannot select a scope that does not exist.
+
+## Example
+```csharp
+.UseMaskinportenAuthorization("altinn:serviceowner/")
+```
+
+## Fix
+None: correct the scope to the one registered in Maskinporten.
+"#,
+};
+
+fn check(context: &Context, out: &mut Vec<Finding>) {
+    let mut seen: Vec<(String, crate::source::Span)> = Vec::new();
+    for r in requested(context) {
+        let Some(why) = malformed(&r.scope) else {
+            continue;
+        };
+        let key = (r.scope.clone(), r.site.span);
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        out.push(
+            Finding::new(
+                &RULE,
+                r.site.clone(),
+                format!(
+                    "The scope \"{}\" {why}; Maskinporten answers invalid_scope and no token is issued.",
+                    r.scope
+                ),
+            )
+            .withheld("The right scope is the one registered in Maskinporten; a person picks it."),
+        );
+    }
+}

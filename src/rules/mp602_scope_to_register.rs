@@ -1,0 +1,94 @@
+use super::scopes::{DEFAULT_SCOPES, RequestedScope, malformed, requested};
+use super::{Applies, Context, Finding, Rule, Severity};
+use crate::facts::model::Site;
+
+pub static RULE: Rule = Rule {
+    code: "MP602",
+    name: "scope-to-register",
+    severity: Severity::Info,
+    summary: "A scope the migrated app requests must be selected in Altinn Studio",
+    applies: Applies::Apps,
+    check,
+    doc: r#"## What it does
+Lists every scope the app will ask the built-in client for (built-in calls, and legacy
+registrations that can be migrated): Altinn Studio provisions a client with exactly the scopes
+selected for the app, so each must be selected there. With `--studio-scopes FILE` (the selected
+scopes: one per line, or a JSON array of strings or of objects with a `scope` field) a requested
+scope that is not selected is an error, and a selected scope nothing requests is an info (the
+three default service-owner scopes excepted; Altinn.App 9 gets them automatically).
+
+## Why it matters
+The provisioned client cannot get a token for a scope it was not given: the request fails with
+`invalid_scope` after the deploy.
+
+## Example
+```csharp
+services.AddHttpClient<IKrrClient, KrrClient>().UseMaskinportenAuthorization("krr:global/kontaktinformasjon.read");
+```
+
+## Fix
+None in the repository: select the scope in Altinn Studio (the `plan` lists them), then deploy.
+"#,
+};
+
+fn check(context: &Context, out: &mut Vec<Finding>) {
+    let requested: Vec<RequestedScope> = requested(context)
+        .into_iter()
+        .filter(|r| r.built_in && malformed(&r.scope).is_none())
+        .collect();
+    let studio = context.external.studio_scopes.as_ref();
+    let is_default = |scope: &str| DEFAULT_SCOPES.contains(&scope);
+    let mut seen: Vec<&str> = Vec::new();
+    for r in &requested {
+        if seen.contains(&r.scope.as_str()) {
+            continue;
+        }
+        seen.push(&r.scope);
+        let others = requested.iter().filter(|o| o.scope == r.scope).skip(1);
+        let mut finding = match studio {
+            None => Finding::new(
+                &RULE,
+                r.site.clone(),
+                format!(
+                    "The app asks the built-in client for \"{}\": select it for the app in Altinn Studio before deploying, or the provisioned client cannot get a token for it.",
+                    r.scope
+                ),
+            ),
+            Some(selected) if selected.contains(&r.scope) || (context.is_v9() && is_default(&r.scope)) => continue,
+            Some(selected) => Finding::new(
+                &RULE,
+                r.site.clone(),
+                format!(
+                    "The app asks the built-in client for \"{}\", which is not selected in Altinn Studio ({}): the provisioned client cannot get a token for it, and the request fails with invalid_scope.",
+                    r.scope, selected.file.display
+                ),
+            )
+            .severity(Severity::Error),
+        };
+        for other in others {
+            finding = finding.related(other.site.clone(), "also requested here");
+        }
+        out.push(finding.withheld("Scopes are selected in Altinn Studio, outside the repository."));
+    }
+    let Some(selected) = studio else {
+        return;
+    };
+    for (scope, span) in &selected.scopes {
+        if seen.contains(&scope.as_str()) || is_default(scope) {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                &RULE,
+                Site {
+                    file: selected.file.clone(),
+                    span: *span,
+                },
+                format!(
+                    "\"{scope}\" is selected in Altinn Studio but nothing in the app requests it from the built-in client; the provisioned client carries a scope it does not use."
+                ),
+            )
+            .withheld("Whether the scope is still needed is a decision for a person."),
+        );
+    }
+}
