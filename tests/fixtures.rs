@@ -60,6 +60,8 @@ fixtures! {
     old_app_version => "old-app-version",
     options_only => "options-only",
     platform_service => "platform-service",
+    policy_v9_missing_complete => "policy-v9-missing-complete",
+    policy_without_org_rule => "policy-without-org-rule",
     section_only_in_keyvault => "section-only-in-keyvault",
     several_identities => "several-identities",
     split_typeof_key => "split-typeof-key",

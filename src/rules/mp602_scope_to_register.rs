@@ -44,6 +44,10 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         seen.push(&r.scope);
+        // Altinn Studio adds the default service-owner scopes to every Altinn.App 9 app itself.
+        if context.is_v9() && is_default(&r.scope) {
+            continue;
+        }
         let others = requested.iter().filter(|o| o.scope == r.scope).skip(1);
         let mut finding = match studio {
             None => Finding::new(
@@ -54,7 +58,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                     r.scope
                 ),
             ),
-            Some(selected) if selected.contains(&r.scope) || (context.is_v9() && is_default(&r.scope)) => continue,
+            Some(selected) if selected.contains(&r.scope) => continue,
             Some(selected) => Finding::new(
                 &RULE,
                 r.site.clone(),
