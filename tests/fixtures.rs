@@ -62,6 +62,7 @@ fixtures! {
     platform_service => "platform-service",
     policy_v9_missing_complete => "policy-v9-missing-complete",
     policy_without_org_rule => "policy-without-org-rule",
+    scopes_and_startup_order => "scopes-and-startup-order",
     section_only_in_keyvault => "section-only-in-keyvault",
     several_identities => "several-identities",
     split_typeof_key => "split-typeof-key",
