@@ -28,6 +28,9 @@ pub struct Cli {
 enum Command {
     /// Report every legacy Maskinporten setup under the paths.
     Check(CheckArgs),
+    /// Migrate what can be migrated safely: print the patch (--diff, the default) or apply it
+    /// (--write).
+    Fix(FixArgs),
     /// Print a rule's documentation (by code, e.g. MP101, or name).
     Explain {
         /// The rule code or name.
@@ -41,25 +44,14 @@ enum Command {
     },
 }
 
+/// What every analysing command reads.
 #[derive(clap::Args)]
-struct CheckArgs {
+struct InputArgs {
     /// Files or directories to check (default: the current directory).
     paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
-    format: Format,
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    output: Option<PathBuf>,
-    /// Exit with 1 when a finding has this severity or a higher one.
-    #[arg(long, value_enum, default_value = "warning")]
-    fail_on: Severity,
     /// Worker threads (default: one per core).
     #[arg(short = 'j', long = "jobs", value_name = "N", default_value_t = 0)]
     jobs: usize,
-    /// Never colour the human output (also when NO_COLOR is set).
-    #[arg(long)]
-    no_color: bool,
     /// The scopes selected for the app in Altinn Studio: one per line, or a JSON array of
     /// strings or of objects with a `scope` field.
     #[arg(long, value_name = "FILE")]
@@ -77,6 +69,45 @@ struct CheckArgs {
     azure_credential: crate::facts::keyvault::CredentialChoice,
 }
 
+#[derive(clap::Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exit with 1 when a finding has this severity or a higher one.
+    #[arg(long, value_enum, default_value = "warning")]
+    fail_on: Severity,
+    /// Never colour the human output (also when NO_COLOR is set).
+    #[arg(long)]
+    no_color: bool,
+}
+
+#[derive(clap::Args)]
+struct FixArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Print the patch (the default): a unified diff `git apply` accepts.
+    #[arg(long, conflicts_with = "write")]
+    diff: bool,
+    /// Apply the fixes to the files (each written whole through a temporary file).
+    #[arg(long)]
+    write: bool,
+    /// With --write: also in a git working tree with uncommitted changes.
+    #[arg(long, requires = "write")]
+    allow_dirty: bool,
+    /// Fix only these rules (comma-separated codes or names, e.g. MP101,MP108).
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    only: Vec<String>,
+    /// Write the patch to FILE instead of standard output.
+    #[arg(long, value_name = "FILE", conflicts_with = "write")]
+    output: Option<PathBuf>,
+}
+
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -87,25 +118,28 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Fix(args) => fix(args),
         Command::Explain { rule } => explain(&rule),
         Command::Rules { format } => list_rules(format),
     }
 }
 
-fn check(args: CheckArgs) -> ExitCode {
-    let paths = if args.paths.is_empty() {
+/// Runs the analysis the options ask for and says what could not be read; None after a usage
+/// error (already reported).
+fn analyze(input: &InputArgs) -> Option<engine::Analysis> {
+    let paths = if input.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
-        args.paths.clone()
+        input.paths.clone()
     };
-    let external = match external(&args) {
+    let external = match external(input) {
         Ok(external) => external,
         Err(message) => {
             eprintln!("error: {message}");
-            return ExitCode::from(2);
+            return None;
         }
     };
-    let analysis = engine::analyze(&paths, args.jobs, &external);
+    let analysis = engine::analyze(&paths, input.jobs, &external);
     let mut stderr = std::io::stderr().lock();
     for missing in &analysis.missing_paths {
         let _ = writeln!(stderr, "error: {missing}: no such file or directory");
@@ -113,6 +147,15 @@ fn check(args: CheckArgs) -> ExitCode {
     for problem in &analysis.problems {
         let _ = writeln!(stderr, "warning: {}: {}", problem.path, problem.message);
     }
+    Some(analysis)
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let Some(mut analysis) = analyze(&args.input) else {
+        return ExitCode::from(2);
+    };
+    crate::fixes::apply::apply(&mut analysis.findings, |_| true);
+    let mut stderr = std::io::stderr().lock();
     let outcome = Outcome {
         projects: &analysis.projects,
         findings: &analysis.findings,
@@ -138,8 +181,75 @@ fn check(args: CheckArgs) -> ExitCode {
     ExitCode::from(u8::from(failing))
 }
 
+fn fix(args: FixArgs) -> ExitCode {
+    let only: Vec<&'static rules::Rule> = match args
+        .only
+        .iter()
+        .map(|code| rules::find(code.trim()).ok_or(code))
+        .collect::<Result<_, _>>()
+    {
+        Ok(list) => list,
+        Err(code) => {
+            eprintln!("error: --only: no rule `{code}`; `maskinporten-migrate rules` lists them");
+            return ExitCode::from(2);
+        }
+    };
+    if args.write && !args.allow_dirty {
+        let paths = if args.input.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            args.input.paths.clone()
+        };
+        if let Some(dirty) = crate::fixes::write::dirty_worktree(&paths) {
+            eprintln!(
+                "error: {dirty} has uncommitted changes; commit or stash them first (so the fix can be reviewed and undone), or pass --allow-dirty"
+            );
+            return ExitCode::from(2);
+        }
+    }
+    let Some(mut analysis) = analyze(&args.input) else {
+        return ExitCode::from(2);
+    };
+    let wanted = |f: &rules::Finding| only.is_empty() || only.iter().any(|r| r.code == f.rule.code);
+    let applied = crate::fixes::apply::apply(&mut analysis.findings, wanted);
+    let left = analysis
+        .findings
+        .iter()
+        .filter(|f| f.fix.is_none() && f.rule.code != "MP904")
+        .count();
+    if args.write {
+        let written = crate::fixes::write::write_all(&applied.changes);
+        for (path, error) in &written.failed {
+            eprintln!("error: {path}: {error}; this file was left as it was");
+        }
+        for path in &written.done {
+            eprintln!("fixed {path}");
+        }
+        eprintln!(
+            "{} fix(es) applied in {} file(s); {left} finding(s) left for a person (run check to see them)",
+            applied.fixed.len(),
+            written.done.len()
+        );
+        return ExitCode::from(if written.failed.is_empty() { 0 } else { 2 });
+    }
+    let patch = report::patch::render(&applied.changes);
+    if let Err(message) = write_output(args.output.as_ref(), &patch) {
+        eprintln!("error: {message}");
+        return ExitCode::from(2);
+    }
+    eprintln!(
+        "{} fix(es) in {} file(s); {left} finding(s) left for a person (run check to see them)",
+        applied.fixed.len(),
+        applied.changes.len()
+    );
+    if !analysis.missing_paths.is_empty() {
+        return ExitCode::from(2);
+    }
+    ExitCode::from(u8::from(!applied.changes.is_empty()))
+}
+
 /// Reads what the options bring from outside the repository.
-fn external(args: &CheckArgs) -> Result<External, String> {
+fn external(args: &InputArgs) -> Result<External, String> {
     let studio_scopes = args
         .studio_scopes
         .as_deref()

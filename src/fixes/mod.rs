@@ -1,7 +1,13 @@
 //! Fixes: what a migration of each finding needs and whether it is known (`readiness`), and the
 //! byte-range edits a fix is made of.
 
+pub mod apply;
+mod derive;
 pub mod readiness;
+pub mod rewrite;
+pub mod text;
+pub mod validate;
+pub mod write;
 
 use serde::Serialize;
 

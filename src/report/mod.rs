@@ -3,6 +3,7 @@
 
 pub mod human;
 pub mod json;
+pub mod patch;
 pub mod redact;
 
 use crate::discover::Project;

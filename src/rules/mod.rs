@@ -34,6 +34,7 @@ mod mp903_several_identities;
 mod mp904_not_an_app;
 mod mp905_unresolved_value;
 mod registration;
+pub use registration::planned_code;
 mod scopes;
 mod sections;
 

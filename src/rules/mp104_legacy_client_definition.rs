@@ -1,7 +1,7 @@
 use super::registration;
 use super::{Applies, Context, Finding, Rule, Severity};
 use crate::facts::model::RegistrationKind;
-use crate::fixes::readiness;
+use crate::fixes::{readiness, rewrite};
 
 pub static RULE: Rule = Rule {
     code: "MP104",
@@ -61,24 +61,33 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
         for h in &handlers {
             finding = finding.related(h.site.clone(), "a handler that uses this definition");
             let verdict = readiness::assess(h, context.facts, &context.gate);
-            if verdict.target.is_none() {
+            let migrates = verdict
+                .target
+                .as_ref()
+                .is_some_and(|t| rewrite::registration_fix(h, t).is_ok());
+            if !migrates {
                 blocked.push(h);
             }
         }
-        finding.fix_withheld = Some(if handlers.is_empty() {
-            format!(
+        if handlers.is_empty() {
+            finding.fix_withheld = Some(format!(
                 "No AddMaskinportenHttpMessageHandler in the project uses the key {}; something outside it may look the definition up, so it is left for a person.",
                 key.describe()
-            )
-        } else if blocked.is_empty() {
-            "The removal is not automated yet; it is removed once its handlers are migrated."
-                .to_string()
-        } else {
-            format!(
+            ));
+        } else if !blocked.is_empty() {
+            finding.fix_withheld = Some(format!(
                 "{} handler(s) using this definition cannot be migrated automatically yet (see MP103), so the definition stays.",
                 blocked.len()
-            )
-        });
+            ));
+        } else {
+            match rewrite::remove_statement(
+                &r.site,
+                "remove the client definition: every handler that used it is migrated".to_string(),
+            ) {
+                Ok(fix) => finding.fix = Some(fix),
+                Err(why) => finding.fix_withheld = Some(format!("The removal is withheld: {why}.")),
+            }
+        }
         out.push(finding);
     }
 }

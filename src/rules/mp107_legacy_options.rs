@@ -1,5 +1,6 @@
 use super::{Applies, Context, Finding, Rule, Severity};
 use crate::facts::model::Site;
+use crate::fixes::rewrite;
 
 pub static RULE: Rule = Rule {
     code: "MP107",
@@ -64,15 +65,20 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
         for (site, message) in &readers {
             finding = finding.related((*site).clone(), message.clone());
         }
-        finding.fix_withheld = Some(if readers.is_empty() {
-            "The removal is not automated yet; nothing in the project reads these options."
-                .to_string()
+        if readers.is_empty() {
+            match rewrite::remove_statement(
+                &options.site,
+                "remove the legacy options: nothing reads them".to_string(),
+            ) {
+                Ok(fix) => finding.fix = Some(fix),
+                Err(why) => finding.fix_withheld = Some(format!("The removal is withheld: {why}.")),
+            }
         } else {
-            format!(
+            finding.fix_withheld = Some(format!(
                 "{} place(s) in the project still read these options; they go first.",
                 readers.len()
-            )
-        });
+            ));
+        }
         out.push(finding);
     }
 }

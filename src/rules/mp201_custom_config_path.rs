@@ -1,5 +1,6 @@
 use super::{Applies, Context, Finding, Rule, Severity};
 use crate::facts::model::{ClientOverrideArgument, Site};
+use crate::fixes::rewrite;
 
 pub static RULE: Rule = Rule {
     code: "MP201",
@@ -54,7 +55,16 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                         );
                     }
                 }
-                f.withheld("The removal is not automated yet; with Studio-managed credentials the call is removed.")
+                match rewrite::remove_statement(
+                    &o.site,
+                    format!("remove ConfigureMaskinportenClient(\"{path}\"): the built-in client binds the section Altinn Studio provisions"),
+                ) {
+                    Ok(fix) => {
+                        f.fix = Some(fix);
+                        f
+                    }
+                    Err(why) => f.withheld(format!("The removal is withheld: {why}.")),
+                }
             }
             ClientOverrideArgument::Unknown(text) => Finding::new(
                 &RULE,

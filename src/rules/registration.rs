@@ -4,6 +4,7 @@
 
 use crate::facts::model::*;
 use crate::fixes::readiness::{self, Readiness};
+use crate::fixes::rewrite;
 use crate::rules::{Context, Finding, Rule, withheld_sentence};
 
 /// The finding for a typed client, named client or handler registration.
@@ -16,13 +17,15 @@ pub fn finding(
     let readiness = readiness::assess(r, context.facts, &context.gate);
     let mut finding = Finding::new(rule, r.site.clone(), message);
     finding.related = related(context, r, &readiness);
-    finding.fix_withheld = Some(match &readiness.target {
-        Some(target) => format!(
-            "The rewrite is not automated yet; the migration is `{}`.",
-            planned_code(r, &target.call_text())
-        ),
-        None => withheld_sentence(&readiness.blockers),
-    });
+    match &readiness.target {
+        Some(target) => match rewrite::registration_fix(r, target) {
+            Ok(fix) => finding.fix = Some(fix),
+            Err(why) => {
+                finding.fix_withheld = Some(format!("The rewrite is withheld: {why}."));
+            }
+        },
+        None => finding.fix_withheld = Some(withheld_sentence(&readiness.blockers)),
+    }
     finding
 }
 

@@ -83,7 +83,21 @@ pub fn compact(report: &Value, exit: i32) -> String {
             out.push_str(&format!("  fix withheld: {why}\n"));
         }
         if !f["fix"].is_null() {
-            out.push_str(&format!("  fix: {}\n", f["fix"]));
+            let fix = &f["fix"];
+            out.push_str(&format!(
+                "  fix ({}): {}\n",
+                fix["safety"].as_str().unwrap_or("?"),
+                fix["description"].as_str().unwrap_or("?")
+            ));
+            for e in fix["edits"].as_array().into_iter().flatten() {
+                out.push_str(&format!(
+                    "    edit {} {}..{} -> {:?}\n",
+                    e["path"].as_str().unwrap_or("?"),
+                    e["start_byte"],
+                    e["end_byte"],
+                    e["replacement"].as_str().unwrap_or("?")
+                ));
+            }
         }
     }
     for p in report["problems"].as_array().into_iter().flatten() {

@@ -1,0 +1,272 @@
+//! Edits that follow from other fixes in the same file: the `using Altinn.App.Api.Extensions;`
+//! the built-in calls need, and the legacy `using` directives nothing uses any more (MP108).
+//! Decided on the file as the other fixes leave it; written as edits of the original file, since
+//! using directives sit above the code those fixes touch.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::apply::apply_edits;
+use super::{Edit, Fix, Safety, text};
+use crate::facts::model::Site;
+use crate::rules::Finding;
+use crate::source::{SourceFile, Span};
+
+const BUILT_IN_NAMESPACE: &str = "Altinn.App.Api.Extensions";
+
+/// The public names of each legacy namespace: a using stays while any of them is used.
+const LEGACY_NAMES: [(&str, &[&str]); 8] = [
+    (
+        "Altinn.ApiClients.Maskinporten.Extensions",
+        &[
+            "AddMaskinportenHttpClient",
+            "RegisterMaskinportenClientDefinition",
+            "AddMaskinportenHttpMessageHandler",
+            "SetMaskinportenRequestContext",
+            "GetMaskinportenRequestContext",
+        ],
+    ),
+    (
+        "Altinn.ApiClients.Maskinporten.Services",
+        &[
+            "SettingsJwkClientDefinition",
+            "SettingsX509ClientDefinition",
+            "Pkcs12ClientDefinition",
+            "CertificateStoreClientDefinition",
+            "MaskinportenService",
+            "MemoryTokenCacheProvider",
+            "FileTokenCacheProvider",
+        ],
+    ),
+    (
+        "Altinn.ApiClients.Maskinporten.Config",
+        &["MaskinportenSettings"],
+    ),
+    (
+        "Altinn.ApiClients.Maskinporten.Interfaces",
+        &[
+            "IClientDefinition",
+            "IMaskinportenService",
+            "IMaskinportenSettings",
+            "ITokenCacheProvider",
+        ],
+    ),
+    (
+        "Altinn.ApiClients.Maskinporten.Models",
+        &[
+            "TokenResponse",
+            "ClientSecrets",
+            "TokenRequestException",
+            "MaskinportenRequestContext",
+        ],
+    ),
+    (
+        "Altinn.ApiClients.Maskinporten.Handlers",
+        &["MaskinportenTokenHandler"],
+    ),
+    (
+        "Altinn.ApiClients.Maskinporten.Factories",
+        &["MaskinportenHttpMessageHandlerFactory"],
+    ),
+    (
+        "Altinn.ApiClients.Maskinporten.Helpers",
+        &["MaskinportenClientDefinitionHelper"],
+    ),
+];
+
+/// Adds the derived edits to the findings they belong to, and those findings to `accepted`.
+pub fn add_derived(
+    findings: &mut [Finding],
+    accepted: &mut Vec<usize>,
+    wanted: &impl Fn(&Finding) -> bool,
+) {
+    let after = texts_after(findings, accepted);
+    add_built_in_usings(findings, accepted, &after);
+    remove_unused_legacy_usings(findings, accepted, &after, wanted);
+}
+
+/// Each changed file's text after the accepted fixes.
+fn texts_after(
+    findings: &[Finding],
+    accepted: &[usize],
+) -> BTreeMap<PathBuf, (Arc<SourceFile>, String)> {
+    let mut edits: BTreeMap<PathBuf, (Arc<SourceFile>, Vec<&Edit>)> = BTreeMap::new();
+    for &i in accepted {
+        for edit in findings[i].fix.iter().flat_map(|f| &f.edits) {
+            edits
+                .entry(edit.site.file.path.clone())
+                .or_insert_with(|| (edit.site.file.clone(), Vec::new()))
+                .1
+                .push(edit);
+        }
+    }
+    edits
+        .into_iter()
+        .map(|(path, (file, list))| {
+            let text = apply_edits(&file, &list);
+            (path, (file, text))
+        })
+        .collect()
+}
+
+fn add_built_in_usings(
+    findings: &mut [Finding],
+    accepted: &[usize],
+    after: &BTreeMap<PathBuf, (Arc<SourceFile>, String)>,
+) {
+    for (path, (file, text)) in after {
+        let needs = text.contains(".UseMaskinporten") && !imports(text, BUILT_IN_NAMESPACE);
+        if !needs || path.extension().is_none_or(|e| e != "cs") {
+            continue;
+        }
+        let owner = accepted.iter().copied().find(|&i| {
+            findings[i].site.file.path == *path
+                && matches!(findings[i].rule.code, "MP101" | "MP102" | "MP103")
+        });
+        let (Some(owner), Some(edit)) = (owner, using_insertion(file)) else {
+            continue;
+        };
+        if let Some(fix) = &mut findings[owner].fix {
+            fix.edits.push(edit);
+        }
+    }
+}
+
+/// Whether the text has `using NS;` or `global using NS;`.
+fn imports(text: &str, namespace: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim();
+        let l = l.strip_prefix("global ").unwrap_or(l);
+        l.strip_prefix("using ")
+            .is_some_and(|rest| rest.trim_end_matches(';').trim() == namespace)
+    })
+}
+
+/// `using Altinn.App.Api.Extensions;` where it sorts among the file's usings (System ones first,
+/// as `dotnet format` orders them), or after the last.
+fn using_insertion(file: &Arc<SourceFile>) -> Option<Edit> {
+    let eol = text::line_ending(file);
+    let mut offset = file.text_offset();
+    let mut insert_at = None;
+    let mut last_using_end = None;
+    for line in file.text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if let Some(rest) = trimmed.strip_prefix("using ") {
+            let namespace = rest.trim_end_matches(';').trim();
+            let is_plain = !rest.contains('=') && !rest.starts_with("static ");
+            // System namespaces conventionally come first; sort among the others.
+            let is_system = namespace == "System" || namespace.starts_with("System.");
+            if is_plain && !is_system && insert_at.is_none() && namespace > BUILT_IN_NAMESPACE {
+                insert_at = Some(offset);
+            }
+            last_using_end = Some(offset + line.len());
+        } else if !trimmed.is_empty() && !trimmed.starts_with("//") && last_using_end.is_some() {
+            break;
+        }
+        offset += line.len();
+    }
+    let at = insert_at.or(last_using_end)?;
+    // A file without a final newline after its last using needs one before the new line.
+    let lead = if at == file.text_offset() + file.text.len() && !file.text.ends_with('\n') {
+        eol
+    } else {
+        ""
+    };
+    Some(Edit {
+        site: Site {
+            file: file.clone(),
+            span: Span::new(at, at),
+        },
+        replacement: format!("{lead}using {BUILT_IN_NAMESPACE};{eol}"),
+    })
+}
+
+fn remove_unused_legacy_usings(
+    findings: &mut [Finding],
+    accepted: &mut Vec<usize>,
+    after: &BTreeMap<PathBuf, (Arc<SourceFile>, String)>,
+    wanted: &impl Fn(&Finding) -> bool,
+) {
+    let mut used_by_file: BTreeMap<PathBuf, HashSet<String>> = BTreeMap::new();
+    let candidates: Vec<usize> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.rule.code == "MP108" && f.fix.is_none() && wanted(f))
+        .map(|(i, _)| i)
+        .collect();
+    for i in candidates {
+        let file = findings[i].site.file.clone();
+        let namespace = using_namespace(findings[i].site.text());
+        let Some(names) = LEGACY_NAMES
+            .iter()
+            .find(|(n, _)| *n == namespace)
+            .map(|(_, names)| *names)
+        else {
+            continue;
+        };
+        let used = used_by_file.entry(file.path.clone()).or_insert_with(|| {
+            let text = after
+                .get(&file.path)
+                .map_or(file.text.as_str(), |(_, t)| t.as_str());
+            identifiers(text)
+        });
+        if names.iter().any(|n| used.contains(*n)) {
+            continue;
+        }
+        let Some(lines) = text::whole_lines(&file, findings[i].site.span) else {
+            continue;
+        };
+        findings[i].fix = Some(Fix {
+            safety: Safety::Safe,
+            description: format!(
+                "remove `using {namespace};`: nothing in the file uses it any more"
+            ),
+            edits: vec![Edit {
+                site: Site {
+                    file: file.clone(),
+                    span: lines,
+                },
+                replacement: String::new(),
+            }],
+        });
+        findings[i].fix_withheld = None;
+        accepted.push(i);
+    }
+}
+
+fn using_namespace(directive: &str) -> String {
+    let body = directive
+        .trim()
+        .trim_start_matches("global ")
+        .trim_start_matches("using ")
+        .trim_end_matches(';');
+    body.split_whitespace().collect()
+}
+
+/// Every identifier in the code, outside using directives, comments and strings.
+fn identifiers(text: &str) -> HashSet<String> {
+    let mut parser = tree_sitter::Parser::new();
+    let mut found = HashSet::new();
+    if parser
+        .set_language(&tree_sitter_c_sharp::LANGUAGE.into())
+        .is_err()
+    {
+        return found;
+    }
+    let Some(tree) = parser.parse(text, None) else {
+        return found;
+    };
+    let mut stack = vec![tree.root_node()];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "using_directive" {
+            continue;
+        }
+        if node.kind() == "identifier" {
+            found.insert(text[node.byte_range()].to_string());
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    found
+}

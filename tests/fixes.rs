@@ -1,0 +1,178 @@
+//! `fix` on every fixture: the patch equals the reviewed `expected-fix.patch`, `git apply`
+//! accepts it, the result re-parses with no new problems, `check` finds nothing fixable left,
+//! a second `fix` changes nothing, and `fix --write` writes the same bytes the patch gives.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{assert_expected, check_json, fixture_dir, repo_root, run};
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn fixture_args(name: &str) -> Vec<String> {
+    std::fs::read_to_string(fixture_dir(name).join("check-args"))
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
+}
+
+fn fix_diff(dir: &Path, args: &[String]) -> (String, i32) {
+    let mut all = vec!["fix".to_string(), "--diff".to_string()];
+    all.extend(args.iter().cloned());
+    all.push(".".to_string());
+    let all: Vec<&str> = all.iter().map(String::as_str).collect();
+    let output = run(dir, &all);
+    (
+        String::from_utf8(output.stdout).expect("the patch is UTF-8"),
+        output.status.code().unwrap_or(-1),
+    )
+}
+
+fn git_apply(dir: &Path, patch: &str) {
+    let file = dir.join(".fix.patch");
+    std::fs::write(&file, patch).unwrap();
+    let output = Command::new("git")
+        .current_dir(dir)
+        .args(["apply", "--whitespace=nowarn", ".fix.patch"])
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git apply failed: {}\n{patch}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    std::fs::remove_file(file).unwrap();
+}
+
+fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_dir() {
+                stack.push(entry.path());
+            } else {
+                let rel = entry.path().strip_prefix(dir).unwrap().to_path_buf();
+                out.push((rel, std::fs::read(entry.path()).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn fixable(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| !f["fix"].is_null())
+        .map(|f| format!("{} {}:{}", f["rule"], f["path"], f["line"]))
+        .collect()
+}
+
+fn problem_count(report: &serde_json::Value) -> usize {
+    report["problems"].as_array().unwrap().len()
+}
+
+fn fix_fixture(name: &str) {
+    let args = fixture_args(name);
+    let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join(name);
+    copy_tree(&fixture_dir(name), &dir);
+    let (before, _, _) = check_json(&dir, &arg_refs);
+
+    let (patch, exit) = fix_diff(&dir, &args);
+    assert_expected(&fixture_dir(name).join("expected-fix.patch"), &patch);
+    assert_eq!(
+        exit,
+        i32::from(!patch.is_empty()),
+        "exit code of fix --diff"
+    );
+    if patch.is_empty() {
+        return;
+    }
+    git_apply(&dir, &patch);
+
+    let (after, _, _) = check_json(&dir, &arg_refs);
+    assert!(
+        fixable(&after).is_empty(),
+        "fixable findings left: {:?}",
+        fixable(&after)
+    );
+    assert!(
+        problem_count(&after) <= problem_count(&before),
+        "the fix added problems: {}",
+        after["problems"]
+    );
+    let (again, exit) = fix_diff(&dir, &args);
+    assert_eq!(
+        (again.as_str(), exit),
+        ("", 0),
+        "a second fix changes something"
+    );
+
+    // --write gives the same bytes as the patch.
+    let written = work.path().join("written");
+    copy_tree(&fixture_dir(name), &written);
+    let mut write_args = vec!["fix", "--write", "--allow-dirty"];
+    write_args.extend(arg_refs.iter().copied());
+    write_args.push(".");
+    let output = run(&written, &write_args);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let applied = files(&dir);
+    let written = files(&written);
+    let differing: Vec<_> = applied
+        .iter()
+        .filter(|(path, bytes)| {
+            written.iter().find(|(p, _)| p == path).map(|(_, b)| b) != Some(bytes)
+        })
+        .map(|(path, _)| path.display().to_string())
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "fix --write differs from git apply for {differing:?}"
+    );
+}
+
+#[test]
+fn every_fixture_fixes_cleanly() {
+    let mut failures = Vec::new();
+    let mut names: Vec<String> = std::fs::read_dir(repo_root().join("fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    for name in names {
+        if let Err(panic) = std::panic::catch_unwind(|| fix_fixture(&name)) {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            failures.push(format!("{name}: {message}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
