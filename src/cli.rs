@@ -232,7 +232,12 @@ fn fix(args: FixArgs) -> ExitCode {
         );
         return ExitCode::from(if written.failed.is_empty() { 0 } else { 2 });
     }
-    let patch = report::patch::render(&applied.changes);
+    let (patch, hidden) = report::patch::render(&applied.changes);
+    for path in &hidden {
+        eprintln!(
+            "warning: {path}: the change is not in the patch because its lines show a secret value; review and apply it with fix --write"
+        );
+    }
     if let Err(message) = write_output(args.output.as_ref(), &patch) {
         eprintln!("error: {message}");
         return ExitCode::from(2);

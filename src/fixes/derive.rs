@@ -84,6 +84,53 @@ pub fn add_derived(
     let after = texts_after(findings, accepted);
     add_built_in_usings(findings, accepted, &after);
     remove_unused_legacy_usings(findings, accepted, &after, wanted);
+    remove_unused_package(findings, accepted, wanted);
+}
+
+/// Legacy code rules: while one of these stays unfixed in a project, the package stays.
+const LEGACY_CODE_RULES: [&str; 8] = [
+    "MP101", "MP102", "MP103", "MP104", "MP105", "MP106", "MP107", "MP108",
+];
+
+/// Removes the project's own `PackageReference` to the legacy package once every legacy use in
+/// the project is fixed in this run (a reference in a shared Directory.Build.props stays).
+fn remove_unused_package(
+    findings: &mut [Finding],
+    accepted: &mut Vec<usize>,
+    wanted: &impl Fn(&Finding) -> bool,
+) {
+    let candidates: Vec<usize> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.rule.code == "MP109" && f.fix.is_none() && wanted(f))
+        .filter(|(_, f)| f.project.as_deref() == Some(f.site.file.display.as_str()))
+        .map(|(i, _)| i)
+        .collect();
+    for i in candidates {
+        let project = findings[i].project.clone();
+        let unfixed = findings.iter().enumerate().any(|(j, f)| {
+            f.project == project
+                && LEGACY_CODE_RULES.contains(&f.rule.code)
+                && !accepted.contains(&j)
+        });
+        if unfixed {
+            continue;
+        }
+        let file = findings[i].site.file.clone();
+        let Some(lines) = text::whole_lines(&file, findings[i].site.span) else {
+            continue;
+        };
+        findings[i].fix = Some(Fix {
+            safety: Safety::Safe,
+            description: "remove the PackageReference to Altinn.ApiClients.Maskinporten: nothing in the project uses it any more".to_string(),
+            edits: vec![Edit {
+                site: Site { file, span: lines },
+                replacement: String::new(),
+            }],
+        });
+        findings[i].fix_withheld = None;
+        accepted.push(i);
+    }
 }
 
 /// Each changed file's text after the accepted fixes.

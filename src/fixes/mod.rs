@@ -3,6 +3,7 @@
 
 pub mod apply;
 mod derive;
+pub mod json_edit;
 pub mod readiness;
 pub mod rewrite;
 pub mod text;

@@ -4,10 +4,14 @@
 
 use similar::TextDiff;
 
+use super::redact;
 use crate::fixes::apply::Change;
 
-pub fn render(changes: &[Change]) -> String {
+/// The patch; a file whose hunks would show a secret value (a key, a password) is left out with
+/// a comment line saying so, and named in the returned list.
+pub fn render(changes: &[Change]) -> (String, Vec<String>) {
     let mut out = String::new();
+    let mut withheld = Vec::new();
     for change in changes {
         let before = with_bom(change.file.bom, &change.file.text);
         let after = with_bom(change.file.bom, &change.text);
@@ -15,17 +19,20 @@ pub fn render(changes: &[Change]) -> String {
             continue;
         }
         let path = &change.file.display;
-        out.push_str(&format!("diff --git a/{path} b/{path}\n"));
         let diff = TextDiff::from_lines(&before, &after);
-        out.push_str(
-            &diff
-                .unified_diff()
-                .context_radius(3)
-                .header(&format!("a/{path}"), &format!("b/{path}"))
-                .to_string(),
-        );
+        let hunks = diff
+            .unified_diff()
+            .context_radius(3)
+            .header(&format!("a/{path}"), &format!("b/{path}"))
+            .to_string();
+        if redact::shows_secret(&hunks) {
+            withheld.push(path.clone());
+            continue;
+        }
+        out.push_str(&format!("diff --git a/{path} b/{path}\n"));
+        out.push_str(&hunks);
     }
-    out
+    (out, withheld)
 }
 
 fn with_bom(bom: bool, text: &str) -> String {

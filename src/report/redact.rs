@@ -28,6 +28,19 @@ const LONG_BASE64: usize = 32;
 
 /// The text with secret string contents replaced by `*`, byte for byte.
 pub fn redact(text: &str) -> String {
+    redact_with(text, LONG_BASE64)
+}
+
+/// Whether the text shows a secret value: a secret key's value, or a base64 string long enough
+/// to be key material (client ids and hashes are shorter).
+pub fn shows_secret(text: &str) -> bool {
+    redact_with(text, KEY_MATERIAL) != text
+}
+
+/// Base64 strings at least this long are taken for key material by `shows_secret`.
+const KEY_MATERIAL: usize = 64;
+
+fn redact_with(text: &str, long_base64: usize) -> String {
     let bytes = text.as_bytes();
     let mut out = bytes.to_vec();
     let mut i = 0;
@@ -46,7 +59,7 @@ pub fn redact(text: &str) -> String {
             continue;
         }
         let content = &text[start..end];
-        if looks_like_base64(content) || follows_secret_key(text, i) {
+        if looks_like_base64(content, long_base64) || follows_secret_key(text, i) {
             mask(&mut out[start..end]);
         }
         i = end + 1;
@@ -61,8 +74,8 @@ fn mask(bytes: &mut [u8]) {
     }
 }
 
-fn looks_like_base64(content: &str) -> bool {
-    content.len() >= LONG_BASE64
+fn looks_like_base64(content: &str, long: usize) -> bool {
+    content.len() >= long
         && content
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_'))

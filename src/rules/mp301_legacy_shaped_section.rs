@@ -1,5 +1,6 @@
-use super::sections::{self, LEGACY_KEYS};
+use super::sections::{self, CREDENTIAL_KEYS, DEFAULT_SECTION, LEGACY_KEYS};
 use super::{Applies, Context, Finding, Rule, Severity};
+use crate::fixes::{Fix, Safety, json_edit};
 
 pub static RULE: Rule = Rule {
     code: "MP301",
@@ -64,9 +65,43 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             {
                 finding = finding.related(read.site.clone(), "code that reads this section");
             }
-            out.push(finding.withheld(
-                "The section edit is not automated yet; with Studio-managed credentials the legacy keys are removed.",
-            ));
+            match sections::removal_blocked(context, file, &path) {
+                Some(why) => finding.fix_withheld = Some(format!("The keys stay: {why}.")),
+                None => {
+                    // The provisioned credentials replace the app's own too (MP302), in one edit.
+                    let mut removed = legacy.clone();
+                    let collides = path.eq_ignore_ascii_case(DEFAULT_SECTION);
+                    if collides {
+                        removed.extend(file.children(&path).filter(|e| {
+                            sections::is_one_of(sections::key_name(&e.path), &CREDENTIAL_KEYS)
+                        }));
+                    }
+                    let credentials = removed.len() > legacy.len();
+                    if sections::removes_secret(file, &removed) {
+                        finding.fix_withheld = Some(sections::SECRET_WITHHELD.into());
+                        out.push(finding);
+                        continue;
+                    }
+                    finding.fix = Some(Fix {
+                        safety: if credentials {
+                            Safety::Unsafe
+                        } else {
+                            Safety::Safe
+                        },
+                        description: format!(
+                            "remove the legacy keys{} from \"{path}\" in {}",
+                            if credentials {
+                                " and the app's own credentials"
+                            } else {
+                                ""
+                            },
+                            sections::file_note(file)
+                        ),
+                        edits: json_edit::remove_keys(file, &path, &removed),
+                    });
+                }
+            }
+            out.push(finding);
         }
     }
 }

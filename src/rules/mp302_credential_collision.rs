@@ -1,5 +1,6 @@
-use super::sections::{self, CREDENTIAL_KEYS, DEFAULT_SECTION};
+use super::sections::{self, CREDENTIAL_KEYS, DEFAULT_SECTION, LEGACY_KEYS};
 use super::{Applies, Context, Finding, Rule, Severity};
+use crate::fixes::{Fix, Safety, json_edit};
 
 pub static RULE: Rule = Rule {
     code: "MP302",
@@ -77,8 +78,30 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
         for other in &keys[1..] {
             finding = finding.related(sections::key_site(file, other), "another credential key");
         }
-        out.push(finding.withheld(
-            "The section edit is not automated yet; with Studio-managed credentials these keys are removed.",
-        ));
+        let has_legacy_keys = file
+            .children(DEFAULT_SECTION)
+            .any(|e| sections::is_one_of(sections::key_name(&e.path), &LEGACY_KEYS));
+        match sections::removal_blocked(context, file, DEFAULT_SECTION) {
+            Some(why) => finding.fix_withheld = Some(format!("The keys stay: {why}.")),
+            None if has_legacy_keys => {
+                finding.fix_withheld = Some(
+                    "They are removed together with the section's legacy keys (MP301).".into(),
+                );
+            }
+            None if sections::removes_secret(file, &keys) => {
+                finding.fix_withheld = Some(sections::SECRET_WITHHELD.into());
+            }
+            None => {
+                finding.fix = Some(Fix {
+                    safety: Safety::Unsafe,
+                    description: format!(
+                        "remove the app's own credentials from \"{DEFAULT_SECTION}\" in {}; the provisioned ones take their place",
+                        sections::file_note(file)
+                    ),
+                    edits: json_edit::remove_keys(file, DEFAULT_SECTION, &keys),
+                });
+            }
+        }
+        out.push(finding);
     }
 }

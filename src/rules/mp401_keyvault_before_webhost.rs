@@ -1,5 +1,8 @@
 use super::{Applies, Context, Finding, Rule, Severity};
-use crate::facts::csharp::startup::StartupKind;
+use crate::facts::csharp::startup::{StartupEvent, StartupKind};
+use crate::facts::model::Site;
+use crate::fixes::{Edit, Fix, Safety, text};
+use crate::source::Span;
 
 pub static RULE: Rule = Rule {
     code: "MP401",
@@ -53,8 +56,71 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
         for step in &vault.via {
             finding = finding.related(step.clone(), "Key Vault is added through this call");
         }
-        out.push(finding.withheld(
-            "Moving the call is not automated yet; it belongs after the web host configuration.",
-        ));
+        match move_after(vault, host) {
+            Ok(fix) => finding.fix = Some(fix),
+            Err(why) => finding.fix_withheld = Some(format!("The move is withheld: {why}.")),
+        }
+        out.push(finding);
     }
+}
+
+/// Moves the top-level statement that adds Key Vault (with the comment lines right above it)
+/// to just after the statement that configures the web host.
+fn move_after(vault: &StartupEvent, host: &StartupEvent) -> Result<Fix, String> {
+    let (Some(from), Some(to)) = (&vault.statement, &host.statement) else {
+        return Err("the calls are not top-level statements of one file".into());
+    };
+    if from.file.path != to.file.path || from.span == to.span {
+        return Err("Key Vault and the web host are added in the same statement".into());
+    }
+    let file = &from.file;
+    let lines =
+        text::whole_lines(file, from.span).ok_or("other code shares the statement's lines")?;
+    let start = with_comments_above(file, lines.start);
+    let mut end = lines.end;
+    // Take one blank line after it along, so the blank-line rhythm stays the same.
+    let next = text::line_end(file, end);
+    if next > end && text::between(file, end, next).trim().is_empty() {
+        end = next;
+    }
+    let moved = text::between(file, start, lines.end).to_string();
+    let after_host = text::whole_lines(file, to.span)
+        .ok_or("other code shares the web host statement's lines")?;
+    let eol = text::line_ending(file);
+    Ok(Fix {
+        safety: Safety::Safe,
+        description: "add Key Vault after the web host configuration".to_string(),
+        edits: vec![
+            Edit {
+                site: Site {
+                    file: file.clone(),
+                    span: Span::new(start, end),
+                },
+                replacement: String::new(),
+            },
+            Edit {
+                site: Site {
+                    file: file.clone(),
+                    span: Span::new(after_host.end, after_host.end),
+                },
+                replacement: format!("{eol}{moved}"),
+            },
+        ],
+    })
+}
+
+/// The start of the `//` comment lines directly above `line_start` (or `line_start` itself).
+fn with_comments_above(file: &crate::source::SourceFile, line_start: usize) -> usize {
+    let mut start = line_start;
+    while start > file.text_offset() {
+        let previous = text::line_start(file, start - 1);
+        if !text::between(file, previous, start)
+            .trim_start()
+            .starts_with("//")
+        {
+            break;
+        }
+        start = previous;
+    }
+    start
 }

@@ -1,6 +1,7 @@
 use super::{Applies, Context, Finding, Rule, Severity};
 use crate::facts::model::Site;
 use crate::facts::policy;
+use crate::fixes::{Edit, Fix, Safety};
 use crate::source::Span;
 
 pub static RULE: Rule = Rule {
@@ -91,8 +92,22 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                 "the service owner's rule, which lacks the actions",
             );
         }
-        out.push(finding.withheld(
-            "Inserting the rule is not automated yet; it goes here, before the obligations.",
-        ));
+        let actions: Vec<&str> = missing.iter().map(String::as_str).collect();
+        finding.fix = Some(Fix {
+            safety: Safety::Safe,
+            description: format!(
+                "add a rule granting [org] {} (RuleId {})",
+                missing.join(", "),
+                policy::new_rule_id(&p.policy)
+            ),
+            edits: vec![Edit {
+                site: Site {
+                    file: p.file.clone(),
+                    span: anchor,
+                },
+                replacement: policy::render_org_rule(&p.policy, &actions),
+            }],
+        });
+        out.push(finding);
     }
 }

@@ -146,3 +146,95 @@ pub fn file_note(file: &AppSettingsFile) -> String {
         format!("{name} (loaded only when the app runs locally)")
     }
 }
+
+/// Why the keys of `path` may not be removed yet, if they may not: a legacy reader of the
+/// section that stays (a registration the fix cannot migrate, the legacy service, options or
+/// shims), or a file that only local runs load.
+pub fn removal_blocked(context: &Context, file: &AppSettingsFile, path: &str) -> Option<String> {
+    if !file.is_deployed() {
+        return Some("the file is only loaded when the app runs locally, where no credentials are provisioned; it is left as it is".into());
+    }
+    let facts = context.facts;
+    let stays = facts.registrations.iter().any(|r| {
+        let reads = r
+            .settings
+            .as_ref()
+            .and_then(|(s, _)| s.section_path())
+            .is_some_and(|p| p.eq_ignore_ascii_case(path));
+        reads && !registration_migrates(context, r)
+    });
+    if stays {
+        return Some(format!(
+            "a legacy registration that is not migrated automatically still reads \"{path}\""
+        ));
+    }
+    if !(facts.token_services.is_empty()
+        && facts.shims.is_empty()
+        && facts.options_readers.is_empty())
+    {
+        return Some(
+            "legacy code that is migrated by hand (MP105, MP106, MP107) may still read these keys"
+                .into(),
+        );
+    }
+    None
+}
+
+/// Whether the fix migrates this registration; a client definition goes when every handler
+/// that uses it is migrated (MP104).
+pub fn registration_migrates(context: &Context, r: &crate::facts::model::Registration) -> bool {
+    use crate::facts::model::RegistrationKind;
+    if let RegistrationKind::ClientDefinition { key } = &r.kind {
+        let handlers: Vec<_> = context
+            .facts
+            .registrations
+            .iter()
+            .filter(|h| matches!(&h.kind, RegistrationKind::MessageHandler { key: k } if k.matches(key)))
+            .collect();
+        return !handlers.is_empty() && handlers.iter().all(|h| registration_migrates(context, h));
+    }
+    let verdict = crate::fixes::readiness::assess(r, context.facts, &context.gate);
+    verdict
+        .target
+        .as_ref()
+        .is_some_and(|t| crate::fixes::rewrite::registration_fix(r, t).is_ok())
+}
+
+/// Keys whose values are secrets: a fix never removes them with a value in place, so no patch,
+/// log or review comment ever shows the value (MP307 says to rotate and remove them by hand).
+const SECRET_VALUE_KEYS: [&str; 7] = [
+    "JwkBase64",
+    "EncodedJwk",
+    "EncodedX509",
+    "Jwk",
+    "CertificatePkcs12Password",
+    "EnterpriseUserPassword",
+    "ClientSecret",
+];
+
+/// Whether removing these entries would put a secret value in the patch.
+pub fn removes_secret(file: &AppSettingsFile, entries: &[&ConfigEntry]) -> bool {
+    entries.iter().any(|e| {
+        let holds = |entry: &ConfigEntry| {
+            is_one_of(key_name(&entry.path), &SECRET_VALUE_KEYS)
+                && match &entry.value {
+                    crate::facts::appsettings::ConfigValue::Str(v) => !v.trim().is_empty(),
+                    crate::facts::appsettings::ConfigValue::Nested => true,
+                    _ => false,
+                }
+        };
+        holds(e)
+            || file
+                .entries
+                .iter()
+                .filter(|d| {
+                    d.path.len() > e.path.len()
+                        && d.path.is_char_boundary(e.path.len())
+                        && d.path[..e.path.len()].eq_ignore_ascii_case(&e.path)
+                        && d.path.as_bytes()[e.path.len()] == b':'
+                })
+                .any(holds)
+    })
+}
+
+pub const SECRET_WITHHELD: &str = "The keys stay: one holds a secret value, which a patch would show; rotate it and remove it by hand (MP307).";

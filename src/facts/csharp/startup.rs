@@ -28,6 +28,8 @@ pub struct StartupEvent {
     pub kind: StartupKind,
     pub site: Site,
     pub via: Vec<Site>,
+    /// The top-level statement it happens in (None inside `Main`).
+    pub statement: Option<Site>,
 }
 
 const MAX_DEPTH: usize = 6;
@@ -40,6 +42,7 @@ pub fn startup_events(root: Node, file: &Arc<SourceFile>) -> Vec<StartupEvent> {
         functions: &functions,
         events: Vec::new(),
         stack: Vec::new(),
+        statement: None,
     };
     let mut cursor = root.walk();
     let globals: Vec<Node> = root
@@ -52,6 +55,7 @@ pub fn startup_events(root: Node, file: &Arc<SourceFile>) -> Vec<StartupEvent> {
         }
     } else {
         for statement in globals {
+            walker.statement = Some(walker.site(statement));
             walker.walk(statement);
         }
     }
@@ -84,6 +88,8 @@ struct Walker<'a, 't> {
     events: Vec<StartupEvent>,
     /// The calls being stepped into, outermost first.
     stack: Vec<(String, Site)>,
+    /// The top-level statement being walked.
+    statement: Option<Site>,
 }
 
 impl<'t> Walker<'_, 't> {
@@ -99,6 +105,7 @@ impl<'t> Walker<'_, 't> {
             kind,
             site: self.site(node),
             via: self.stack.iter().map(|(_, s)| s.clone()).collect(),
+            statement: self.statement.clone(),
         });
     }
 

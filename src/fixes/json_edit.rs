@@ -1,0 +1,124 @@
+//! Removes properties from an appsettings file without disturbing the rest: each property goes
+//! with its own lines (and its comma), a comma left dangling before a removed last property goes
+//! too, and a section that would be left empty is removed whole.
+
+use super::{Edit, text};
+use crate::facts::appsettings::{AppSettingsFile, ConfigEntry};
+use crate::facts::model::Site;
+use crate::source::Span;
+
+/// The edits that remove `keys` (direct children of `section`) from `file`.
+pub fn remove_keys(file: &AppSettingsFile, section: &str, keys: &[&ConfigEntry]) -> Vec<Edit> {
+    let children: Vec<&ConfigEntry> = file.children(section).collect();
+    let removes_all = children
+        .iter()
+        .all(|c| keys.iter().any(|k| k.path == c.path));
+    if removes_all && let Some(entry) = file.get(section) {
+        let parent = section.rsplit_once(':').map_or("", |(p, _)| p);
+        return remove_from(file, &siblings(file, parent), &[entry]);
+    }
+    remove_from(file, &children, keys)
+}
+
+/// The direct children of `parent` ("" for the root object).
+fn siblings<'a>(file: &'a AppSettingsFile, parent: &'a str) -> Vec<&'a ConfigEntry> {
+    if parent.is_empty() {
+        file.entries
+            .iter()
+            .filter(|e| !e.path.contains(':'))
+            .collect()
+    } else {
+        file.children(parent).collect()
+    }
+}
+
+fn remove_from(
+    file: &AppSettingsFile,
+    siblings: &[&ConfigEntry],
+    removed: &[&ConfigEntry],
+) -> Vec<Edit> {
+    let source = &file.file;
+    let is_removed = |e: &ConfigEntry| removed.iter().any(|r| r.path == e.path);
+    let mut edits: Vec<Edit> = removed
+        .iter()
+        .map(|e| {
+            let end = comma_after(file, e.value_span.end).map_or(e.value_span.end, |c| c + 1);
+            let span = Span::new(e.key_span.start, end);
+            let span = text::whole_lines(source, span).unwrap_or(span);
+            edit(file, span)
+        })
+        .collect();
+    // `"a": 1, "b": 2` without b: the comma after a must go too (unless b had a trailing comma).
+    let last = siblings.last();
+    let last_kept = siblings.iter().rev().find(|s| !is_removed(s));
+    if let (Some(last), Some(kept)) = (last, last_kept)
+        && is_removed(last)
+        && comma_after(file, last.value_span.end).is_none()
+        && let Some(comma) = comma_after(file, kept.value_span.end)
+    {
+        edits.push(edit(file, Span::new(comma, comma + 1)));
+    }
+    edits
+}
+
+/// The offset of a comma that follows `end` with only whitespace between.
+fn comma_after(file: &AppSettingsFile, end: usize) -> Option<usize> {
+    let source = &file.file;
+    let rest = &source.text[end - source.text_offset()..];
+    let skipped = rest.len() - rest.trim_start().len();
+    rest[skipped..].starts_with(',').then_some(end + skipped)
+}
+
+fn edit(file: &AppSettingsFile, span: Span) -> Edit {
+    Edit {
+        site: Site {
+            file: file.file.clone(),
+            span,
+        },
+        replacement: String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::appsettings::parse;
+    use crate::source::SourceFile;
+    use std::path::Path;
+    use std::sync::Arc;
+
+    fn run(text: &str, section: &str, keys: &[&str]) -> String {
+        let file = parse(Arc::new(SourceFile::from_text(
+            Path::new("appsettings.json"),
+            text.to_string(),
+            false,
+        )))
+        .unwrap();
+        let entries: Vec<&ConfigEntry> = keys
+            .iter()
+            .map(|k| file.get(&format!("{section}:{k}")).unwrap())
+            .collect();
+        let edits = remove_keys(&file, section, &entries);
+        let refs: Vec<&Edit> = edits.iter().collect();
+        crate::fixes::apply::apply_edits(&file.file, &refs)
+    }
+
+    #[test]
+    fn removes_keys_with_their_lines_and_commas() {
+        let text = "{\n  \"S\": {\n    \"A\": 1,\n    // the key\n    \"B\": \"x\",\n    \"C\": true\n  },\n  \"T\": 1\n}\n";
+        assert_eq!(
+            run(text, "S", &["B"]),
+            "{\n  \"S\": {\n    \"A\": 1,\n    // the key\n    \"C\": true\n  },\n  \"T\": 1\n}\n"
+        );
+        assert_eq!(
+            run(text, "S", &["B", "C"]),
+            "{\n  \"S\": {\n    \"A\": 1\n    // the key\n  },\n  \"T\": 1\n}\n"
+        );
+    }
+
+    #[test]
+    fn removes_a_section_that_would_be_empty() {
+        let text = "{\r\n  \"T\": 1,\r\n  \"S\": { \"A\": 1 }\r\n}\r\n";
+        assert_eq!(run(text, "S", &["A"]), "{\r\n  \"T\": 1\r\n}\r\n");
+    }
+}
