@@ -31,6 +31,9 @@ enum Command {
     /// Migrate what can be migrated safely: print the patch (--diff, the default) or apply it
     /// (--write).
     Fix(FixArgs),
+    /// The steps outside the repository, in order: scopes to select in Altinn Studio, deploy
+    /// and verify, Key Vault secrets to delete or rename.
+    Plan(PlanArgs),
     /// Print a rule's documentation (by code, e.g. MP101, or name).
     Explain {
         /// The rule code or name.
@@ -88,6 +91,18 @@ struct CheckArgs {
 }
 
 #[derive(clap::Args)]
+struct PlanArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: report::PlanFormat,
+    /// Write the plan to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
 struct FixArgs {
     #[command(flatten)]
     input: InputArgs,
@@ -119,6 +134,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Fix(args) => fix(args),
+        Command::Plan(args) => plan(args),
         Command::Explain { rule } => explain(&rule),
         Command::Rules { format } => list_rules(format),
     }
@@ -251,6 +267,28 @@ fn fix(args: FixArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     ExitCode::from(u8::from(!applied.changes.is_empty()))
+}
+
+fn plan(args: PlanArgs) -> ExitCode {
+    let Some(mut analysis) = analyze(&args.input) else {
+        return ExitCode::from(2);
+    };
+    crate::fixes::apply::apply(&mut analysis.findings, |_| true);
+    let plans = report::plan::build(&analysis.findings);
+    let text = match args.format {
+        report::PlanFormat::Human => report::plan::render_human(&plans),
+        report::PlanFormat::Json => report::plan::render_json(&plans),
+        report::PlanFormat::Markdown => report::plan::render_markdown(&plans),
+    };
+    if let Err(message) = write_output(args.output.as_ref(), &text) {
+        eprintln!("error: {message}");
+        return ExitCode::from(2);
+    }
+    ExitCode::from(if analysis.missing_paths.is_empty() {
+        0
+    } else {
+        2
+    })
 }
 
 /// Reads what the options bring from outside the repository.

@@ -153,3 +153,111 @@ fn no_output_format_shows_a_secret_value() {
         );
     }
 }
+
+#[test]
+fn plan_lists_the_steps_outside_the_repository_in_order() {
+    let dir = fixture_dir("keyvault-secrets");
+    let output = run(
+        &dir,
+        &[
+            "plan",
+            "--key-vault-secrets",
+            "key-vault-secrets.json",
+            "--studio-scopes",
+            "studio-scopes.txt",
+            ".",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "App/App.csproj
+  1. Apply the fixes (`fix --write`) and review the change
+  2. Deploy to TT02; verify that the app gets a Maskinporten token, and that calls needing an exchanged Altinn token still work
+  3. Key Vault still overrides the provisioned credentials: after TT02 is verified, delete or rename these secrets (or the app keeps its old client)
+     - myapp--MaskinportenSettings--ClientId
+     - myapp--MaskinportenSettings--JwkBase64
+  4. Deploy to production and verify the same way
+  5. After production is verified, delete Maskinporten secrets nothing reads (and the old Maskinporten client, once no other app or integration uses it)
+     - OldIntegration--MaskinportenSettings--EncodedJwk
+
+"
+    );
+}
+
+#[test]
+fn plan_as_json_and_markdown() {
+    let dir = fixture_dir("guide-message-handler");
+    let json = run(&dir, &["plan", "--format", "json", "."]);
+    let plan: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(plan["version"], 1);
+    let steps = plan["apps"][0]["steps"].as_array().unwrap();
+    assert_eq!(
+        steps[1]["items"],
+        serde_json::json!(["altinn:dataaltinnno"])
+    );
+    let markdown = run(&dir, &["plan", "--format", "markdown", "."]);
+    let text = String::from_utf8(markdown.stdout).unwrap();
+    assert!(
+        text.starts_with("# Migration plan\n\n## `App/App.csproj`\n\n1. Apply the fixes"),
+        "{text}"
+    );
+}
+
+#[test]
+fn fix_only_limits_the_rules_fixed() {
+    let dir = fixture_dir("guide-typed-client");
+    let only = run(&dir, &["fix", "--only", "MP108", "."]);
+    let patch = String::from_utf8(only.stdout).unwrap();
+    // The usings stay while the registration they serve is not fixed.
+    assert_eq!(patch, "");
+    assert_eq!(only.status.code(), Some(0));
+    let typed = run(&dir, &["fix", "--only", "legacy-typed-client", "."]);
+    let patch = String::from_utf8(typed.stdout).unwrap();
+    assert!(
+        patch.contains("+    .UseMaskinportenAltinnAuthorization("),
+        "{patch}"
+    );
+    assert!(!patch.contains("-using Altinn.ApiClients"), "{patch}");
+    let unknown = run(&dir, &["fix", "--only", "MP999", "."]);
+    assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[test]
+fn fix_write_refuses_a_dirty_git_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app");
+    std::fs::create_dir_all(&app).unwrap();
+    for entry in ["App/App.csproj", "App/Program.cs"] {
+        let from = fixture_dir("guide-typed-client").join(entry);
+        let to = app.join(entry);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(from, to).unwrap();
+    }
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .current_dir(&app)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@t",
+        "commit",
+        "-qm",
+        "init",
+    ]);
+    std::fs::write(app.join("App/Program.cs"), "// edited\n").unwrap();
+    let refused = run(&app, &["fix", "--write", "."]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("uncommitted changes"));
+    assert_eq!(
+        std::fs::read_to_string(app.join("App/Program.cs")).unwrap(),
+        "// edited\n"
+    );
+}

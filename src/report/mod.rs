@@ -4,6 +4,7 @@
 pub mod human;
 pub mod json;
 pub mod patch;
+pub mod plan;
 pub mod redact;
 
 use crate::discover::Project;
@@ -58,4 +59,12 @@ impl Outcome<'_> {
 pub enum Format {
     Human,
     Json,
+}
+
+/// Formats of `plan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PlanFormat {
+    Human,
+    Json,
+    Markdown,
 }
