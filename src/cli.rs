@@ -70,6 +70,10 @@ struct InputArgs {
     /// the Azure CLI / Azure Developer CLI).
     #[arg(long, value_enum, default_value = "auto")]
     azure_credential: crate::facts::keyvault::CredentialChoice,
+    /// The migration target: `studio` (Altinn Studio provisions the credentials) or `keep` (the
+    /// app keeps its own client in its own section; Altinn.App 8 only).
+    #[arg(long, value_enum, default_value = "studio")]
+    credentials: crate::facts::external::Credentials,
 }
 
 #[derive(clap::Args)]
@@ -226,6 +230,19 @@ fn fix(args: FixArgs) -> ExitCode {
     let Some(mut analysis) = analyze(&args.input) else {
         return ExitCode::from(2);
     };
+    if args.input.credentials == crate::facts::external::Credentials::Keep {
+        for project in analysis
+            .projects
+            .iter()
+            .filter(|p| p.is_app() && p.altinn_version.as_ref().is_some_and(|v| v.major >= 9))
+        {
+            eprintln!(
+                "warning: {}: {}",
+                project.display(),
+                crate::fixes::readiness::KEEP_REFUSED_ON_V9
+            );
+        }
+    }
     let wanted = |f: &rules::Finding| only.is_empty() || only.iter().any(|r| r.code == f.rule.code);
     let applied = crate::fixes::apply::apply(&mut analysis.findings, wanted);
     let left = analysis
@@ -320,6 +337,7 @@ fn external(args: &InputArgs) -> Result<External, String> {
     Ok(External {
         key_vault,
         studio_scopes,
+        credentials: args.credentials,
     })
 }
 

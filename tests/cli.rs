@@ -261,3 +261,79 @@ fn fix_write_refuses_a_dirty_git_tree() {
         "// edited\n"
     );
 }
+
+#[test]
+fn credentials_keep_is_refused_on_altinn_app_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("App");
+    std::fs::create_dir_all(&app).unwrap();
+    std::fs::write(
+        app.join("App.csproj"),
+        "<Project Sdk=\"Microsoft.NET.Sdk.Web\">\n  <ItemGroup>\n    <PackageReference Include=\"Altinn.App.Api\" Version=\"9.0.0-preview.4\" />\n    <PackageReference Include=\"Altinn.ApiClients.Maskinporten\" Version=\"9.2.1\" />\n  </ItemGroup>\n</Project>\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("Program.cs"),
+        "using Altinn.ApiClients.Maskinporten.Services;\n\nvoid RegisterCustomAppServices(IServiceCollection services, IConfiguration config)\n{\n    services.AddMaskinportenHttpClient<SettingsJwkClientDefinition, IFoo, Foo>(config.GetSection(\"Mp\"), cd => cd.ClientSettings.Scope = \"a:b\");\n}\n",
+    )
+    .unwrap();
+    let studio = run(dir.path(), &["fix", "."]);
+    assert!(
+        String::from_utf8_lossy(&studio.stdout)
+            .contains("+    services.AddHttpClient<IFoo, Foo>()")
+    );
+    let keep = run(dir.path(), &["fix", "--credentials", "keep", "."]);
+    assert_eq!(String::from_utf8_lossy(&keep.stdout), "");
+    let stderr = String::from_utf8_lossy(&keep.stderr);
+    assert!(
+        stderr.contains("App/App.csproj: --credentials keep is refused on Altinn.App 9"),
+        "{stderr}"
+    );
+    let (report, _, _) = common::check_json(dir.path(), &["--credentials", "keep"]);
+    let typed = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "MP101")
+        .unwrap();
+    assert!(typed["fix"].is_null());
+    assert!(
+        typed["fix_withheld"]
+            .as_str()
+            .unwrap()
+            .contains("refused on Altinn.App 9")
+    );
+}
+
+#[test]
+fn plan_with_credentials_keep_renames_key_vault_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = dir.path().join("names.txt");
+    std::fs::write(&names, "Maskinporten-Config-Path--ClientId\nMaskinporten-Config-Path--EncodedJwk\nMaskinporten-Config-Path--Environment\n").unwrap();
+    let output = run(
+        &fixture_dir("guide-typed-client"),
+        &[
+            "plan",
+            "--credentials",
+            "keep",
+            "--key-vault-secrets",
+            names.to_str().unwrap(),
+            ".",
+        ],
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("Rename these Key Vault secrets"), "{text}");
+    assert!(
+        text.contains(
+            "- Maskinporten-Config-Path--EncodedJwk → Maskinporten-Config-Path--JwkBase64"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "- Maskinporten-Config-Path--Environment → Maskinporten-Config-Path--Authority"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("ClientId →"), "{text}");
+}

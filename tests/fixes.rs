@@ -91,7 +91,14 @@ fn problem_count(report: &serde_json::Value) -> usize {
 }
 
 fn fix_fixture(name: &str) {
-    let args = fixture_args(name);
+    fix_fixture_with(name, &[], "expected-fix.patch");
+}
+
+/// Runs the whole check on a copy of the fixture with extra options, comparing the patch to
+/// `expected` in the fixture.
+fn fix_fixture_with(name: &str, extra: &[&str], expected: &str) {
+    let mut args = fixture_args(name);
+    args.extend(extra.iter().map(|a| a.to_string()));
     let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let work = tempfile::tempdir().unwrap();
     let dir = work.path().join(name);
@@ -99,7 +106,7 @@ fn fix_fixture(name: &str) {
     let (before, _, _) = check_json(&dir, &arg_refs);
 
     let (patch, exit) = fix_diff(&dir, &args);
-    assert_expected(&fixture_dir(name).join("expected-fix.patch"), &patch);
+    assert_expected(&fixture_dir(name).join(expected), &patch);
     assert_eq!(
         exit,
         i32::from(!patch.is_empty()),
@@ -175,4 +182,39 @@ fn every_fixture_fixes_cleanly() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// `--credentials keep` reproduces the "after" code of the Altinn guide's two migration examples
+/// exactly (the guide's `ConfigureMaskinportenClient("Maskinporten-Config-Path")` included), and
+/// renames the section's keys for the built-in client.
+#[test]
+fn the_guide_examples_with_credentials_keep() {
+    fix_fixture_with(
+        "guide-typed-client",
+        &["--credentials", "keep"],
+        "expected-fix-keep.patch",
+    );
+    fix_fixture_with(
+        "guide-message-handler",
+        &["--credentials", "keep"],
+        "expected-fix-keep.patch",
+    );
+    let typed =
+        std::fs::read_to_string(fixture_dir("guide-typed-client").join("expected-fix-keep.patch"))
+            .unwrap();
+    assert!(typed.contains(
+        "+  services.ConfigureMaskinportenClient(\"Maskinporten-Config-Path\");\n   services\n-    .AddMaskinportenHttpClient"
+    ));
+    assert!(typed.contains(
+        "+    .AddHttpClient<IEventsSubscription, EventsSubscriptionClient>()\n+    .UseMaskinportenAltinnAuthorization(\"altinn:serviceowner/instances.read\");\n"
+    ));
+    let handler = std::fs::read_to_string(
+        fixture_dir("guide-message-handler").join("expected-fix-keep.patch"),
+    )
+    .unwrap();
+    assert!(
+        handler
+            .contains("+  services.ConfigureMaskinportenClient(\"Maskinporten-Config-Path\");\r\n")
+    );
+    assert!(handler.contains("+    .UseMaskinportenAuthorization(\"altinn:dataaltinnno\");\r\n"));
 }

@@ -122,12 +122,24 @@ fn json_scopes(file: &SourceFile) -> Result<Vec<(String, Span)>, String> {
     Ok(out)
 }
 
-/// Everything given from outside the repository.
+/// Where the migrated app's Maskinporten credentials come from (`--credentials`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Credentials {
+    /// Altinn Studio provisions them at `MaskinportenSettings` (the app keeps none).
+    #[default]
+    Studio,
+    /// The app keeps its own client: the built-in client is pointed at the legacy section
+    /// (Altinn.App 8 only).
+    Keep,
+}
+
+/// Everything given from outside the repository, and the migration target.
 #[derive(Debug, Clone, Default)]
 pub struct External {
     pub key_vault: Option<KeyVaultNames>,
     /// Scopes selected for the app in Altinn Studio (`--studio-scopes`).
     pub studio_scopes: Option<StudioScopes>,
+    pub credentials: Credentials,
 }
 
 #[cfg(test)]

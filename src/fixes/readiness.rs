@@ -77,7 +77,12 @@ pub struct Readiness {
 pub struct ProjectGate<'a> {
     pub project: &'a Project,
     pub facts: &'a ProjectFacts,
+    /// `--credentials keep`.
+    pub keep: bool,
 }
+
+/// Why `--credentials keep` is refused on Altinn.App 9.
+pub const KEEP_REFUSED_ON_V9: &str = "--credentials keep is refused on Altinn.App 9: there the default Maskinporten client is shared infrastructure (it mints the workflow engine's service-owner tokens), so it must not be pointed at the app's own credentials; migrate with --credentials studio, or leave this integration on the legacy package with a section of its own";
 
 impl ProjectGate<'_> {
     /// Blockers that apply to every registration of the project.
@@ -90,14 +95,27 @@ impl ProjectGate<'_> {
                 reason: format!(
                     "the app is on Altinn.App {v}; UseMaskinportenAuthorization needs 8.7.0 or later"
                 ),
-                site,
+                site: site.clone(),
             }),
             None => blockers.push(Blocker {
                 rule: "MP203",
                 reason: "the Altinn.App version of the app could not be determined".to_string(),
-                site,
+                site: site.clone(),
             }),
             Some(_) => {}
+        }
+        if self.keep
+            && self
+                .project
+                .altinn_version
+                .as_ref()
+                .is_some_and(|v| v.major >= 9)
+        {
+            blockers.push(Blocker {
+                rule: "MP202",
+                reason: KEEP_REFUSED_ON_V9.to_string(),
+                site,
+            });
         }
         for cache in &self.facts.cache_providers {
             blockers.push(Blocker {

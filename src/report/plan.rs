@@ -88,6 +88,19 @@ fn steps(findings: &[&Finding]) -> Vec<Step> {
             items: scopes,
         });
     }
+    let renames: Vec<String> = by("MP304")
+        .filter_map(|f| {
+            let to = f.message.split("rename it to ").nth(1)?;
+            let to = to.split([' ', '(']).next()?;
+            Some(format!("{} → {to}", secret_name(&f.message)?))
+        })
+        .collect();
+    if !renames.is_empty() {
+        steps.push(Step {
+            title: "Rename these Key Vault secrets to the built-in client's keys before deploying (Authority takes the Maskinporten URL)".into(),
+            items: renames,
+        });
+    }
     let uses_maskinporten = findings.iter().any(|f| f.rule.code != "MP904");
     if uses_maskinporten {
         steps.push(Step {
@@ -96,6 +109,7 @@ fn steps(findings: &[&Finding]) -> Vec<Step> {
         });
     }
     let overriding: Vec<String> = by("MP304")
+        .filter(|f| !f.message.contains("rename it to "))
         .filter_map(|f| secret_name(&f.message))
         .collect();
     if !overriding.is_empty() {

@@ -204,7 +204,12 @@ impl<'a> Context<'a> {
         external: &'a External,
     ) -> Self {
         let gate = match project {
-            Some(p) if p.is_app() => ProjectGate { project: p, facts }.blockers(),
+            Some(p) if p.is_app() => ProjectGate {
+                project: p,
+                facts,
+                keep: external.credentials == crate::facts::external::Credentials::Keep,
+            }
+            .blockers(),
             _ => Vec::new(),
         };
         Context {
@@ -217,6 +222,11 @@ impl<'a> Context<'a> {
 
     pub fn is_app(&self) -> bool {
         self.project.is_some_and(Project::is_app)
+    }
+
+    /// Whether the migration keeps the app's own credentials (`--credentials keep`).
+    pub fn keep(&self) -> bool {
+        self.external.credentials == crate::facts::external::Credentials::Keep
     }
 
     /// Whether the app is on Altinn.App 9 or later.

@@ -1,7 +1,10 @@
 use super::registration;
 use super::{Applies, Context, Finding, Rule, Severity};
 use crate::facts::model::RegistrationKind;
-use crate::fixes::{readiness, rewrite};
+use crate::facts::model::{Registration, Site};
+use crate::fixes::{Edit, Fix, Safety, readiness, rewrite, text};
+use crate::rules::sections::DEFAULT_SECTION;
+use crate::source::Span;
 
 pub static RULE: Rule = Rule {
     code: "MP104",
@@ -80,14 +83,46 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                 blocked.len()
             ));
         } else {
-            match rewrite::remove_statement(
-                &r.site,
-                "remove the client definition: every handler that used it is migrated".to_string(),
-            ) {
+            match definition_fix(context, r) {
                 Ok(fix) => finding.fix = Some(fix),
                 Err(why) => finding.fix_withheld = Some(format!("The removal is withheld: {why}.")),
             }
         }
         out.push(finding);
+    }
+}
+
+/// Studio-managed credentials: the definition goes. `--credentials keep`: it becomes
+/// `services.ConfigureMaskinportenClient("path")` in its place, as the Altinn guide's migration
+/// path shows (nothing when the path is the default section).
+fn definition_fix(context: &Context, r: &Registration) -> Result<Fix, String> {
+    let path = r.settings.as_ref().and_then(|(s, _)| s.section_path());
+    match path {
+        Some(path) if context.keep() && !path.eq_ignore_ascii_case(DEFAULT_SECTION) => {
+            let file = &r.site.file;
+            let end = text::statement_end(file, r.site.span.end)
+                .ok_or("the call is part of a larger expression, not a statement of its own")?;
+            let receiver = r.receiver.as_ref().map_or("services", |s| s.text());
+            Ok(Fix {
+                safety: Safety::Safe,
+                description: format!(
+                    "point the built-in client at \"{path}\" in place of the legacy client definition"
+                ),
+                edits: vec![Edit {
+                    site: Site {
+                        file: file.clone(),
+                        span: Span::new(r.site.span.start, end),
+                    },
+                    replacement: format!("{receiver}.ConfigureMaskinportenClient(\"{path}\");"),
+                }],
+            })
+        }
+        None if context.keep() => Err(
+            "with --credentials keep the built-in client reads its credentials from a configuration section, and this definition's settings are not one".into(),
+        ),
+        _ => rewrite::remove_statement(
+            &r.site,
+            "remove the client definition: every handler that used it is migrated".to_string(),
+        ),
     }
 }

@@ -55,6 +55,10 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                         );
                     }
                 }
+                if context.keep() {
+                    out.push(f.withheld("Kept: with --credentials keep the app keeps its own client at this path."));
+                    continue;
+                }
                 match rewrite::remove_statement(
                     &o.site,
                     format!("remove ConfigureMaskinportenClient(\"{path}\"): the built-in client binds the section Altinn Studio provisions"),

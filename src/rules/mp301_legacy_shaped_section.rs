@@ -1,6 +1,7 @@
 use super::sections::{self, CREDENTIAL_KEYS, DEFAULT_SECTION, LEGACY_KEYS};
 use super::{Applies, Context, Finding, Rule, Severity};
-use crate::fixes::{Fix, Safety, json_edit};
+use crate::facts::appsettings::{AppSettingsFile, ConfigEntry};
+use crate::fixes::{Edit, Fix, Safety, json_edit};
 
 pub static RULE: Rule = Rule {
     code: "MP301",
@@ -65,6 +66,14 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             {
                 finding = finding.related(read.site.clone(), "code that reads this section");
             }
+            if context.keep() {
+                match keep_fix(context, file, &path, &legacy) {
+                    Ok(fix) => finding.fix = Some(fix),
+                    Err(why) => finding.fix_withheld = Some(format!("The keys stay: {why}.")),
+                }
+                out.push(finding);
+                continue;
+            }
             match sections::removal_blocked(context, file, &path) {
                 Some(why) => finding.fix_withheld = Some(format!("The keys stay: {why}.")),
                 None => {
@@ -103,5 +112,91 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             }
             out.push(finding);
         }
+    }
+}
+
+/// `--credentials keep`: the section becomes the built-in client's. `EncodedJwk` is renamed
+/// `JwkBase64`, `Environment` becomes the `Authority` URL, and `Scope`, `ExhangeToAltinnToken`
+/// and `EnableDebugLogging` go (the code carries them now, or there is no such setting).
+fn keep_fix(
+    context: &Context,
+    file: &AppSettingsFile,
+    path: &str,
+    legacy: &[&ConfigEntry],
+) -> Result<Fix, String> {
+    if let Some(why) = sections::removal_blocked(context, file, path) {
+        return Err(why);
+    }
+    let has = |key: &str| {
+        file.children(path)
+            .any(|e| sections::key_name(&e.path).eq_ignore_ascii_case(key))
+    };
+    let mut edits = Vec::new();
+    let mut removed: Vec<&ConfigEntry> = Vec::new();
+    for entry in legacy {
+        let name = sections::key_name(&entry.path);
+        match name.to_ascii_lowercase().as_str() {
+            "encodedjwk" if has("JwkBase64") => {
+                return Err("the section has both EncodedJwk and JwkBase64".into());
+            }
+            "encodedjwk" => edits.push(rename(file, entry, "JwkBase64")),
+            "environment" if has("Authority") => {
+                return Err("the section has both Environment and Authority".into());
+            }
+            "environment" => {
+                let value = entry.value.as_config_string().unwrap_or_default();
+                let url = authority(&value).ok_or_else(|| {
+                    format!("Environment \"{value}\" has no Maskinporten URL (MP308)")
+                })?;
+                edits.push(rename(file, entry, "Authority"));
+                edits.push(Edit {
+                    site: sections::value_site(file, entry),
+                    replacement: format!("\"{url}\""),
+                });
+            }
+            "scope" | "exhangetoaltinntoken" | "enabledebuglogging" => removed.push(entry),
+            _ => {
+                return Err(format!(
+                    "{name} has no counterpart in the built-in client's settings"
+                ));
+            }
+        }
+    }
+    edits.extend(json_edit::remove_keys(file, path, &removed));
+    Ok(Fix {
+        safety: Safety::Safe,
+        description: format!(
+            "give \"{path}\" in {} the built-in client's keys (EncodedJwk is JwkBase64, Environment an Authority URL)",
+            sections::file_note(file)
+        ),
+        edits,
+    })
+}
+
+/// The built-in `Authority` for a legacy `Environment` (empty stays empty: a placeholder).
+fn authority(environment: &str) -> Option<&'static str> {
+    match environment {
+        "" => Some(""),
+        "prod" => Some("https://maskinporten.no/"),
+        "test" => Some("https://test.maskinporten.no/"),
+        "ver1" => Some("https://ver1.maskinporten.no/"),
+        "ver2" => Some("https://ver2.maskinporten.no/"),
+        _ => None,
+    }
+}
+
+/// Renames a key, keeping its quotes.
+fn rename(file: &AppSettingsFile, entry: &ConfigEntry, to: &str) -> Edit {
+    let site = sections::key_site(file, entry);
+    let quote = site
+        .text()
+        .chars()
+        .next()
+        .filter(|c| *c == '"' || *c == '\'')
+        .map(String::from)
+        .unwrap_or_default();
+    Edit {
+        site,
+        replacement: format!("{quote}{to}{quote}"),
     }
 }

@@ -81,6 +81,12 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
         let has_legacy_keys = file
             .children(DEFAULT_SECTION)
             .any(|e| sections::is_one_of(sections::key_name(&e.path), &LEGACY_KEYS));
+        if context.keep() {
+            out.push(finding.withheld(
+                "Kept: with --credentials keep the app supplies its own credentials (do not select scopes in Altinn Studio for it, or they collide).",
+            ));
+            continue;
+        }
         match sections::removal_blocked(context, file, DEFAULT_SECTION) {
             Some(why) => finding.fix_withheld = Some(format!("The keys stay: {why}.")),
             None if has_legacy_keys => {

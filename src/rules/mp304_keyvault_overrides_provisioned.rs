@@ -36,6 +36,12 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
     };
     for section in built_in_sections(context) {
         for name in kv.under(&section) {
+            if context.keep() {
+                if let Some(finding) = keep_rename(kv, &call, name) {
+                    out.push(finding);
+                }
+                continue;
+            }
             let finding = Finding::new(
                 &RULE,
                 call.clone(),
@@ -49,4 +55,35 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             out.push(with_name_site(finding, kv, name));
         }
     }
+}
+
+/// With `--credentials keep` the app's own secrets stay, but legacy key names must follow the
+/// section's rename (EncodedJwk is JwkBase64, Environment is Authority, as a URL).
+fn keep_rename(
+    kv: &crate::facts::external::KeyVaultNames,
+    call: &crate::facts::model::Site,
+    name: &str,
+) -> Option<Finding> {
+    let (stem, key) = name.rsplit_once("--")?;
+    let new_key = match key.to_ascii_lowercase().as_str() {
+        "encodedjwk" => "JwkBase64",
+        "environment" => "Authority",
+        _ => return None,
+    };
+    let renamed = format!("{stem}--{new_key}");
+    let value_note = if new_key == "Authority" {
+        " (its value becomes the Maskinporten URL, e.g. https://test.maskinporten.no/)"
+    } else {
+        ""
+    };
+    let finding = Finding::new(
+        &RULE,
+        call.clone(),
+        format!(
+            "Key Vault ({}) holds {name}, which the built-in client does not read; with --credentials keep rename it to {renamed}{value_note} before deploying.",
+            kv.source
+        ),
+    )
+    .withheld("Secrets are renamed outside the repository (see plan).");
+    Some(with_name_site(finding, kv, name))
 }

@@ -26,12 +26,19 @@ The provisioned client cannot get a token for a scope it was not given: the requ
 services.AddHttpClient<IKrrClient, KrrClient>().UseMaskinportenAuthorization("krr:global/kontaktinformasjon.read");
 ```
 
+With `--credentials keep` the app keeps its own Maskinporten client, which must be granted the
+scopes instead, and this rule is silent.
+
 ## Fix
 None in the repository: select the scope in Altinn Studio (the `plan` lists them), then deploy.
 "#,
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
+    // With --credentials keep the app's own Maskinporten client carries the scopes.
+    if context.keep() {
+        return;
+    }
     let requested: Vec<RequestedScope> = requested(context)
         .into_iter()
         .filter(|r| r.built_in && malformed(&r.scope).is_none())

@@ -5,6 +5,8 @@
 use crate::facts::model::*;
 use crate::fixes::readiness::{self, Readiness};
 use crate::fixes::rewrite;
+use crate::fixes::{Edit, text};
+use crate::rules::sections;
 use crate::rules::{Context, Finding, Rule, withheld_sentence};
 
 /// The finding for a typed client, named client or handler registration.
@@ -19,7 +21,13 @@ pub fn finding(
     finding.related = related(context, r, &readiness);
     match &readiness.target {
         Some(target) => match rewrite::registration_fix(r, target) {
-            Ok(fix) => finding.fix = Some(fix),
+            Ok(mut fix) => match keep_configure(context, r) {
+                Ok(edit) => {
+                    fix.edits.extend(edit);
+                    finding.fix = Some(fix);
+                }
+                Err(why) => finding.fix_withheld = Some(format!("The rewrite is withheld: {why}.")),
+            },
             Err(why) => {
                 finding.fix_withheld = Some(format!("The rewrite is withheld: {why}."));
             }
@@ -179,4 +187,72 @@ fn one_line(code: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .replace(" .", ".")
+}
+
+/// With `--credentials keep`: the `services.ConfigureMaskinportenClient("path")` that points the
+/// built-in client at the legacy section, inserted once, above the first registration that
+/// reads the section (a client definition's fix writes it in its place instead, MP104).
+fn keep_configure(context: &Context, r: &Registration) -> Result<Option<Edit>, String> {
+    if !context.keep() || matches!(r.kind, RegistrationKind::MessageHandler { .. }) {
+        return Ok(None);
+    }
+    let settings = r.settings.as_ref().map(|(s, _)| s);
+    let Some(path) = settings.and_then(SettingsSource::section_path) else {
+        return Err(format!(
+            "with --credentials keep the built-in client reads its credentials from a configuration section, and these come from {}",
+            settings.map_or("nowhere known".to_string(), SettingsSource::describe)
+        ));
+    };
+    let facts = context.facts;
+    let same_path = |p: &str| p.eq_ignore_ascii_case(path);
+    let configured = same_path(sections::DEFAULT_SECTION)
+        || facts.client_overrides.iter().any(|o| {
+            matches!(&o.argument, crate::facts::model::ClientOverrideArgument::Path(p) if same_path(p))
+        });
+    let reads = |other: &Registration| {
+        other
+            .settings
+            .as_ref()
+            .and_then(|(s, _)| s.section_path())
+            .is_some_and(same_path)
+    };
+    let by_definition = facts.registrations.iter().any(|d| {
+        matches!(d.kind, RegistrationKind::ClientDefinition { .. })
+            && reads(d)
+            && sections::registration_migrates(context, d)
+    });
+    let first = facts.registrations.iter().find(|o| {
+        matches!(
+            o.kind,
+            RegistrationKind::TypedClient { .. } | RegistrationKind::NamedClient { .. }
+        ) && reads(o)
+            && sections::registration_migrates(context, o)
+    });
+    let is_first =
+        first.is_some_and(|f| f.site.span == r.site.span && f.site.file.path == r.site.file.path);
+    if configured || by_definition || !is_first {
+        return Ok(None);
+    }
+    let file = &r.site.file;
+    let start = text::line_start(file, r.site.span.start);
+    let receiver = r.receiver.as_ref().map_or("services", |s| s.text());
+    let receiver = if receiver
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+    {
+        receiver
+    } else {
+        "services"
+    };
+    Ok(Some(Edit {
+        site: Site {
+            file: file.clone(),
+            span: crate::source::Span::new(start, start),
+        },
+        replacement: format!(
+            "{}{receiver}.ConfigureMaskinportenClient(\"{path}\");{}",
+            file.indentation_at(r.site.span.start),
+            text::line_ending(file)
+        ),
+    }))
 }

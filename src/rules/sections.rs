@@ -79,11 +79,24 @@ pub fn section_reads(context: &Context) -> Vec<SectionRead> {
 /// The sections the built-in client binds: the paths given to `ConfigureMaskinportenClient`, or
 /// the default section when no call moves it elsewhere.
 pub fn built_in_sections(context: &Context) -> Vec<String> {
-    let custom: Vec<String> = section_reads(context)
+    let mut custom: Vec<String> = section_reads(context)
         .into_iter()
         .filter(|r| r.reader == Reader::BuiltIn)
         .map(|r| r.path)
         .collect();
+    if context.keep() {
+        // With --credentials keep the migrated registrations' sections become the built-in
+        // client's (ConfigureMaskinportenClient points it there).
+        for r in &context.facts.registrations {
+            let path = r.settings.as_ref().and_then(|(s, _)| s.section_path());
+            if let Some(path) = path
+                && registration_migrates(context, r)
+                && !custom.iter().any(|c| c.eq_ignore_ascii_case(path))
+            {
+                custom.push(path.to_string());
+            }
+        }
+    }
     if custom.is_empty() {
         vec![DEFAULT_SECTION.to_string()]
     } else {
