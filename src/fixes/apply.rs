@@ -202,3 +202,101 @@ fn keep_parsable(
     }
     kept
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::model::Site;
+    use crate::fixes::{Fix, Safety};
+    use std::path::Path;
+
+    fn finding(
+        file: &Arc<SourceFile>,
+        code: &str,
+        at: (usize, usize),
+        replacement: &str,
+    ) -> Finding {
+        let rule = crate::rules::find(code).unwrap();
+        let site = Site {
+            file: file.clone(),
+            span: Span::new(at.0, at.1),
+        };
+        let mut f = Finding::new(rule, site.clone(), "m");
+        f.fix = Some(Fix {
+            safety: Safety::Safe,
+            description: "d".into(),
+            edits: vec![Edit {
+                site,
+                replacement: replacement.into(),
+            }],
+        });
+        f
+    }
+
+    fn file() -> Arc<SourceFile> {
+        Arc::new(SourceFile::from_text(
+            Path::new("Program.cs"),
+            "class A\r\n{\r\n    void M() { x.Old(); y.Old(); }\r\n}\r\n".into(),
+            false,
+        ))
+    }
+
+    #[test]
+    fn the_later_of_two_overlapping_fixes_is_dropped_and_reported() {
+        let f = file();
+        let at = f.text.find("x.Old").unwrap();
+        let mut findings = vec![
+            finding(&f, "MP101", (at, at + 7), "x.New()"),
+            finding(&f, "MP102", (at + 2, at + 5), "Other"),
+        ];
+        let applied = apply(&mut findings, |_| true);
+        assert_eq!(applied.fixed, [0]);
+        assert_eq!(applied.dropped.len(), 1);
+        assert!(findings[1].fix.is_none());
+        assert!(
+            findings[1]
+                .fix_withheld
+                .as_deref()
+                .unwrap()
+                .contains("overlap the fix for MP101")
+        );
+        assert_eq!(
+            applied.changes[0].text,
+            "class A\r\n{\r\n    void M() { x.New(); y.Old(); }\r\n}\r\n"
+        );
+    }
+
+    #[test]
+    fn a_fix_that_breaks_the_syntax_is_dropped_and_the_others_stay() {
+        let f = file();
+        let x = f.text.find("x.Old").unwrap();
+        let y = f.text.find("y.Old").unwrap();
+        let mut findings = vec![
+            finding(&f, "MP101", (x, x + 7), "x.New()"),
+            finding(&f, "MP102", (y, y + 7), "y.New(("),
+        ];
+        let applied = apply(&mut findings, |_| true);
+        assert_eq!(applied.fixed, [0]);
+        assert!(
+            findings[1]
+                .fix_withheld
+                .as_deref()
+                .unwrap()
+                .contains("syntax errors")
+        );
+        assert!(applied.changes[0].text.contains("x.New(); y.Old();"));
+    }
+
+    #[test]
+    fn edits_apply_in_reverse_order_and_keep_the_bom() {
+        let f = Arc::new(
+            SourceFile::from_bytes(Path::new("a.cs"), b"\xEF\xBB\xBFa b c".to_vec()).unwrap(),
+        );
+        let mut findings = vec![
+            finding(&f, "MP101", (3, 4), "AA"),
+            finding(&f, "MP102", (7, 8), "CC"),
+        ];
+        let applied = apply(&mut findings, |_| true);
+        assert_eq!(applied.changes[0].bytes(), b"\xEF\xBB\xBFAA b CC");
+    }
+}
