@@ -48,8 +48,7 @@ pub fn apply(findings: &mut [Finding], wanted: impl Fn(&Finding) -> bool) -> App
     let selected: Vec<usize> = (0..findings.len())
         .filter(|&i| findings[i].fix.is_some() && wanted(&findings[i]))
         .collect();
-    let (accepted, mut dropped) = without_overlaps(findings, &selected);
-    let mut accepted = keep_parsable(findings, accepted, &mut dropped);
+    let (mut accepted, mut dropped) = without_overlaps(findings, &selected);
     derive::add_derived(findings, &mut accepted, &wanted);
     let accepted = keep_parsable(findings, accepted, &mut dropped);
     for (index, reason) in &dropped {
@@ -162,12 +161,23 @@ fn keep_parsable(
     accepted: Vec<usize>,
     dropped: &mut Vec<(usize, String)>,
 ) -> Vec<usize> {
+    use rayon::prelude::*;
     let mut kept = accepted.clone();
-    for (_, (file, edits)) in by_file(findings, &accepted) {
-        let before = super::validate::errors(&file, &file.text);
-        if super::validate::errors(&file, &apply_edits(&file, &edits)) <= before {
-            continue;
-        }
+    // Files whose fixes add errors, found in parallel; a file with none after is fine at once.
+    let files: Vec<(Arc<SourceFile>, Vec<&Edit>)> =
+        by_file(findings, &accepted).into_values().collect();
+    let broken: Vec<(Arc<SourceFile>, usize)> = files
+        .par_iter()
+        .filter_map(|(file, edits)| {
+            let after = super::validate::errors(file, &apply_edits(file, edits));
+            if after == 0 {
+                return None;
+            }
+            let before = super::validate::errors(file, &file.text);
+            (after > before).then(|| (file.clone(), before))
+        })
+        .collect();
+    for (file, before) in broken {
         // Add this file's fixes one by one, keeping those that keep it parsable.
         let touching: Vec<usize> = accepted
             .iter()

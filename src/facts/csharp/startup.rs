@@ -117,9 +117,16 @@ impl<'t> Walker<'_, 't> {
             return;
         }
         let mut cursor = node.walk();
-        let children: Vec<Node> = node.named_children(&mut cursor).collect();
-        for child in children {
-            self.walk(child);
+        if cursor.goto_first_child() {
+            loop {
+                let child = cursor.node();
+                if child.is_named() {
+                    self.walk(child);
+                }
+                if !cursor.goto_next_sibling() {
+                    break;
+                }
+            }
         }
         if node.kind() == "invocation_expression" {
             self.invocation(node);
