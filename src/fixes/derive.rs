@@ -256,7 +256,10 @@ fn remove_unused_legacy_usings(
             let text = after
                 .get(&file.path)
                 .map_or(file.text.as_str(), |(_, t)| t.as_str());
-            identifiers(text)
+            text::code_words(text)
+                .into_iter()
+                .map(str::to_string)
+                .collect()
         });
         if names.iter().any(|n| used.contains(*n)) {
             continue;
@@ -289,31 +292,4 @@ fn using_namespace(directive: &str) -> String {
         .trim_start_matches("using ")
         .trim_end_matches(';');
     body.split_whitespace().collect()
-}
-
-/// Every identifier in the code, outside using directives, comments and strings.
-fn identifiers(text: &str) -> HashSet<String> {
-    let mut parser = tree_sitter::Parser::new();
-    let mut found = HashSet::new();
-    if parser
-        .set_language(&tree_sitter_c_sharp::LANGUAGE.into())
-        .is_err()
-    {
-        return found;
-    }
-    let Some(tree) = parser.parse(text, None) else {
-        return found;
-    };
-    let mut stack = vec![tree.root_node()];
-    while let Some(node) = stack.pop() {
-        if node.kind() == "using_directive" {
-            continue;
-        }
-        if node.kind() == "identifier" {
-            found.insert(text[node.byte_range()].to_string());
-        }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
-    }
-    found
 }

@@ -82,6 +82,48 @@ pub fn comments(text: &str) -> Vec<&str> {
     found
 }
 
+/// The identifier-like words of C# code, outside comments, string literals and `using` lines.
+pub fn code_words(text: &str) -> std::collections::HashSet<&str> {
+    let bytes = text.as_bytes();
+    let mut words = std::collections::HashSet::new();
+    let mut i = 0;
+    let mut line_start = true;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if line_start
+            && text[i..]
+                .trim_start_matches([' ', '\t'])
+                .starts_with("using ")
+        {
+            // Skip the whole line, its newline included; the next line starts fresh.
+            i = text[i..].find('\n').map_or(bytes.len(), |e| i + e + 1);
+            continue;
+        }
+        line_start = b == b'\n' || (line_start && b.is_ascii_whitespace());
+        match b {
+            b'"' | b'\'' => i = skip_literal(bytes, i),
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i = text[i..].find('\n').map_or(bytes.len(), |e| i + e);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = text[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |e| i + 2 + e + 2);
+            }
+            b if b.is_ascii_alphabetic() || b == b'_' => {
+                let end = bytes[i..]
+                    .iter()
+                    .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+                    .map_or(bytes.len(), |e| i + e);
+                words.insert(&text[i..end]);
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    words
+}
+
 fn skip_literal(bytes: &[u8], start: usize) -> usize {
     let quote = bytes[start];
     let verbatim = start > 0 && bytes[start - 1] == b'@';
@@ -116,6 +158,15 @@ mod tests {
     fn finds_comments_but_not_in_strings() {
         let text = "a(\"// no\", x => { // yes\n  b = @\"/* no \"\" */\"; /* also */ })";
         assert_eq!(comments(text), ["// yes", "/* also */"]);
+    }
+
+    #[test]
+    fn code_words_skip_usings_comments_and_strings() {
+        let text =
+            "using A.B;\n  using C;\nusing D;\nclass X { // Foo\n  Bar(\"Baz\"); /* Qux */ }\n";
+        let mut words: Vec<_> = code_words(text).into_iter().collect();
+        words.sort();
+        assert_eq!(words, ["Bar", "X", "class"]);
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub fn run(dir: &Path, args: &[&str]) -> Output {
         .expect("the binary is built")
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        // A hang is a failure, not a stuck CI run.
+        .timeout(std::time::Duration::from_secs(120))
         .args(args)
         .output()
         .expect("the binary runs")

@@ -290,11 +290,20 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
                 out.calls.push(call(capture.node, &file));
             }
         }
-        let mut cursor = QueryCursor::new();
-        let mut matches = cursor.matches(TYPE_REFS.get(), root, bytes);
-        while let Some(m) = matches.next() {
-            for capture in m.captures() {
-                out.type_refs.extend(type_ref(capture.node, &file));
+        let type_names = [
+            "IMaskinportenService",
+            "IMaskinportenTokenProvider",
+            "IX509CertificateProvider",
+            "ITokenCacheProvider",
+            "MaskinportenSettings",
+        ];
+        if mentions(&type_names) {
+            let mut cursor = QueryCursor::new();
+            let mut matches = cursor.matches(TYPE_REFS.get(), root, bytes);
+            while let Some(m) = matches.next() {
+                for capture in m.captures() {
+                    out.type_refs.extend(type_ref(capture.node, &file));
+                }
             }
         }
     }

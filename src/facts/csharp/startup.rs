@@ -147,7 +147,11 @@ impl<'t> Walker<'_, 't> {
         if name == "RegisterCustomAppServices" {
             self.push(StartupKind::ServiceRegistration, call);
         }
-        let Some(body) = self.functions.get(&name).copied() else {
+        // Only a plain `Name(...)` calls a local function or a method of this file.
+        let is_plain = call
+            .child_by_field_name("function")
+            .is_some_and(|f| f.kind() == "identifier");
+        let Some(body) = self.functions.get(&name).copied().filter(|_| is_plain) else {
             return;
         };
         let recursive = self.stack.iter().any(|(n, _)| *n == name);
