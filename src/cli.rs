@@ -43,7 +43,7 @@ enum Command {
     Rules {
         /// Output format.
         #[arg(long, value_enum, default_value = "human")]
-        format: Format,
+        format: report::ListFormat,
     },
 }
 
@@ -174,13 +174,14 @@ fn check(args: CheckArgs) -> ExitCode {
     let Some(mut analysis) = analyze(&args.input) else {
         return ExitCode::from(2);
     };
-    crate::fixes::apply::apply(&mut analysis.findings, |_| true);
+    let applied = crate::fixes::apply::apply(&mut analysis.findings, |_| true);
     let mut stderr = std::io::stderr().lock();
     let outcome = Outcome {
         projects: &analysis.projects,
         findings: &analysis.findings,
         problems: &analysis.problems,
         files_scanned: analysis.files_scanned,
+        changes: &applied.changes,
     };
     let color = args.output.is_none()
         && !args.no_color
@@ -189,6 +190,9 @@ fn check(args: CheckArgs) -> ExitCode {
     let text = match args.format {
         Format::Human => report::human::render(&outcome, color),
         Format::Json => report::json::render(&outcome),
+        Format::Sarif => report::sarif::render(&outcome),
+        Format::Github => report::github::render(&outcome),
+        Format::Markdown => report::markdown::render(&outcome),
     };
     if let Err(message) = write_output(args.output.as_ref(), &text) {
         let _ = writeln!(stderr, "error: {message}");
@@ -406,9 +410,9 @@ fn explain(code: &str) -> ExitCode {
     }
 }
 
-fn list_rules(format: Format) -> ExitCode {
+fn list_rules(format: report::ListFormat) -> ExitCode {
     match format {
-        Format::Human => {
+        report::ListFormat::Human => {
             for rule in rules::RULES {
                 println!(
                     "{}  {:<32} {:<8} {}",
@@ -416,7 +420,7 @@ fn list_rules(format: Format) -> ExitCode {
                 );
             }
         }
-        Format::Json => {
+        report::ListFormat::Json => {
             let list: Vec<_> = rules::RULES
                 .iter()
                 .map(|r| {

@@ -1,11 +1,15 @@
 //! Report: renders the result of a run in the format asked for. Renderers only format; they
 //! decide nothing.
 
+pub mod fingerprint;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod markdown;
 pub mod patch;
 pub mod plan;
 pub mod redact;
+pub mod sarif;
 
 use crate::discover::Project;
 use crate::rules::{Finding, Severity};
@@ -32,6 +36,8 @@ pub struct Outcome<'a> {
     pub findings: &'a [Finding],
     pub problems: &'a [InputProblem],
     pub files_scanned: usize,
+    /// The files the fixes would change (for the Markdown report's patch).
+    pub changes: &'a [crate::fixes::apply::Change],
 }
 
 /// Counts by severity.
@@ -57,6 +63,16 @@ impl Outcome<'_> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Markdown,
+}
+
+/// Formats of `rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
     Human,
     Json,
 }

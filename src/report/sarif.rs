@@ -1,0 +1,143 @@
+//! `--format sarif`: SARIF 2.1.0 for code scanning (GitHub and others): the tool's rules with
+//! their documentation, results with locations, related locations, fingerprints, and the fix's
+//! edits as `fixes[].artifactChanges[].replacements` (byte regions of the file as it is).
+
+use serde_json::{Value, json};
+
+use super::{Outcome, fingerprint};
+use crate::facts::model::Site;
+use crate::rules::{Finding, RULES, Severity};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+fn region(site: &Site) -> Value {
+    let start = site.file.position(site.span.start);
+    let end = site.file.position(site.span.end);
+    json!({
+        "startLine": start.line,
+        "startColumn": start.column,
+        "endLine": end.line,
+        "endColumn": end.column,
+    })
+}
+
+fn physical(site: &Site) -> Value {
+    json!({
+        "artifactLocation": { "uri": uri(&site.file.display), "uriBaseId": "%SRCROOT%" },
+        "region": region(site),
+    })
+}
+
+/// A relative URI with `/`, percent-encoding what a URI may not hold.
+fn uri(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+fn rules() -> Vec<Value> {
+    RULES
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.code,
+                "name": r.name,
+                "shortDescription": { "text": r.summary },
+                "fullDescription": { "text": r.summary },
+                "help": { "text": r.doc, "markdown": r.doc },
+                "defaultConfiguration": { "level": level(r.severity) },
+                "properties": { "tags": ["maskinporten", "altinn"] },
+            })
+        })
+        .collect()
+}
+
+fn result(f: &Finding) -> Value {
+    let index = RULES
+        .iter()
+        .position(|r| r.code == f.rule.code)
+        .unwrap_or(0);
+    let mut result = json!({
+        "ruleId": f.rule.code,
+        "ruleIndex": index,
+        "level": level(f.severity),
+        "message": { "text": f.message },
+        "locations": [{ "physicalLocation": physical(&f.site) }],
+        "partialFingerprints": { "maskinportenMigrate/v1": fingerprint::of(f) },
+    });
+    if !f.related.is_empty() {
+        result["relatedLocations"] = f
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                json!({ "id": i, "physicalLocation": physical(&r.site), "message": { "text": r.message } })
+            })
+            .collect();
+    }
+    if let Some(fix) = &f.fix {
+        let mut files: Vec<&str> = fix
+            .edits
+            .iter()
+            .map(|e| e.site.file.display.as_str())
+            .collect();
+        files.dedup();
+        let changes: Vec<Value> = files
+            .iter()
+            .map(|path| {
+                let replacements: Vec<Value> = fix
+                    .edits
+                    .iter()
+                    .filter(|e| e.site.file.display == *path)
+                    .map(|e| {
+                        json!({
+                            "deletedRegion": {
+                                "byteOffset": e.site.span.start,
+                                "byteLength": e.site.span.end - e.site.span.start,
+                            },
+                            "insertedContent": { "text": e.replacement },
+                        })
+                    })
+                    .collect();
+                json!({ "artifactLocation": { "uri": uri(path), "uriBaseId": "%SRCROOT%" }, "replacements": replacements })
+            })
+            .collect();
+        result["fixes"] =
+            json!([{ "description": { "text": fix.description }, "artifactChanges": changes }]);
+    } else if let Some(why) = &f.fix_withheld {
+        result["properties"] = json!({ "fixWithheld": why });
+    }
+    result
+}
+
+pub fn render(outcome: &Outcome) -> String {
+    let document = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "maskinporten-migrate",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/Altinn/altinn-studio-docs",
+                "rules": rules(),
+            }},
+            "columnKind": "unicodeCodePoints",
+            "originalUriBaseIds": { "%SRCROOT%": { "description": { "text": "the directory the tool ran in" } } },
+            "results": outcome.findings.iter().map(result).collect::<Vec<_>>(),
+        }],
+    });
+    serde_json::to_string_pretty(&document).expect("the SARIF log serialises") + "\n"
+}
