@@ -92,6 +92,12 @@ struct CheckArgs {
     /// Never colour the human output (also when NO_COLOR is set).
     #[arg(long)]
     no_color: bool,
+    /// Report only findings that are not in this baseline (written by --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings as a baseline in FILE (the report is printed as usual).
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -176,12 +182,33 @@ fn check(args: CheckArgs) -> ExitCode {
     };
     let applied = crate::fixes::apply::apply(&mut analysis.findings, |_| true);
     let mut stderr = std::io::stderr().lock();
+    if let Some(path) = &args.write_baseline
+        && let Err(message) = write_output(Some(path), &rules::baseline::render(&analysis.findings))
+    {
+        let _ = writeln!(stderr, "error: {message}");
+        return ExitCode::from(2);
+    }
+    let mut baselined = 0;
+    if let Some(path) = &args.baseline {
+        match rules::baseline::filter(std::mem::take(&mut analysis.findings), path) {
+            Ok((kept, absorbed)) => {
+                analysis.findings = kept;
+                baselined = absorbed;
+            }
+            Err(message) => {
+                let _ = writeln!(stderr, "error: {message}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     let outcome = Outcome {
         projects: &analysis.projects,
         findings: &analysis.findings,
         problems: &analysis.problems,
         files_scanned: analysis.files_scanned,
         changes: &applied.changes,
+        suppressed: analysis.suppressed,
+        baselined,
     };
     let color = args.output.is_none()
         && !args.no_color

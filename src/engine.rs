@@ -14,6 +14,7 @@ use crate::facts::policy;
 use crate::facts::resolve::{PolicyFile, ProjectFiles};
 use crate::facts::{prefilter, resolve};
 use crate::report::InputProblem;
+use crate::rules::suppressions::Suppression;
 use crate::rules::{self, Finding};
 use crate::source::{SourceFile, display_path};
 
@@ -25,6 +26,8 @@ pub struct Analysis {
     pub files_scanned: usize,
     /// Paths given on the command line that do not exist.
     pub missing_paths: Vec<String>,
+    /// Findings left out by suppression comments.
+    pub suppressed: usize,
 }
 
 enum Extracted {
@@ -40,6 +43,7 @@ struct FileOutcome {
     project: Option<usize>,
     extracted: Extracted,
     problems: Vec<InputProblem>,
+    suppressions: Vec<Suppression>,
 }
 
 /// Analyses `paths` with at most `threads` worker threads (0: one per core).
@@ -58,11 +62,13 @@ fn analyze_in_pool(paths: &[PathBuf], external: &External) -> Analysis {
     let files_scanned = workspace.files.len() + workspace.projects.len();
 
     let mut problems = workspace.problems;
+    let mut suppressions = Vec::new();
     let mut groups: Vec<ProjectFiles> = (0..=workspace.projects.len())
         .map(|_| ProjectFiles::default())
         .collect();
     for outcome in outcomes {
         problems.extend(outcome.problems);
+        suppressions.extend(outcome.suppressions);
         let group = &mut groups[outcome.project.unwrap_or(workspace.projects.len())];
         match outcome.extracted {
             Extracted::CSharp(file) => group.csharp.push(file),
@@ -84,6 +90,7 @@ fn analyze_in_pool(paths: &[PathBuf], external: &External) -> Analysis {
             rules::check_project(&context)
         })
         .collect();
+    let (mut findings, suppressed) = rules::suppressions::apply(findings, &suppressions);
     findings.sort_by(|a, b| {
         (&a.site.file.display, a.site.span.start, a.rule.code).cmp(&(
             &b.site.file.display,
@@ -99,12 +106,14 @@ fn analyze_in_pool(paths: &[PathBuf], external: &External) -> Analysis {
         problems,
         files_scanned,
         missing_paths: workspace.missing_paths,
+        suppressed,
     }
 }
 
 fn read_candidate(candidate: &Candidate) -> FileOutcome {
     let mut problems = Vec::new();
-    let extracted = match read(candidate) {
+    let mut suppressions = Vec::new();
+    let extracted = match read(candidate, &mut suppressions) {
         Err(problem) => {
             problems.push(problem);
             Extracted::Skipped
@@ -155,6 +164,7 @@ fn read_candidate(candidate: &Candidate) -> FileOutcome {
         project: candidate.project,
         extracted,
         problems,
+        suppressions,
     }
 }
 
@@ -164,13 +174,18 @@ enum Read {
     Skipped(Vec<csharp::Constant>),
 }
 
-fn read(candidate: &Candidate) -> Result<Read, InputProblem> {
+fn read(candidate: &Candidate, suppressions: &mut Vec<Suppression>) -> Result<Read, InputProblem> {
     let bytes = std::fs::read(&candidate.path).map_err(|e| {
         InputProblem::new(
             display_path(&candidate.path),
             format!("cannot read the file: {e}"),
         )
     })?;
+    if rules::suppressions::may_hold(&bytes)
+        && let Ok(file) = SourceFile::from_bytes(&candidate.path, bytes.clone())
+    {
+        suppressions.extend(rules::suppressions::scan(&Arc::new(file)));
+    }
     if candidate.kind == FileKind::CSharp && !prefilter::may_matter(&bytes) {
         let constants = match std::str::from_utf8(&bytes) {
             Ok(text) if text.contains("const string ") => csharp::scan_constants(text),

@@ -106,10 +106,10 @@ fn every_rule_is_listed_and_documented() {
     assert_eq!(
         codes,
         [
-            "MP101", "MP102", "MP103", "MP104", "MP105", "MP106", "MP107", "MP108", "MP109",
-            "MP201", "MP202", "MP203", "MP301", "MP302", "MP303", "MP304", "MP305", "MP306",
-            "MP307", "MP308", "MP401", "MP402", "MP501", "MP601", "MP602", "MP901", "MP902",
-            "MP903", "MP904", "MP905"
+            "MP001", "MP002", "MP101", "MP102", "MP103", "MP104", "MP105", "MP106", "MP107",
+            "MP108", "MP109", "MP201", "MP202", "MP203", "MP301", "MP302", "MP303", "MP304",
+            "MP305", "MP306", "MP307", "MP308", "MP401", "MP402", "MP501", "MP601", "MP602",
+            "MP901", "MP902", "MP903", "MP904", "MP905"
         ]
     );
     for code in codes {

@@ -134,8 +134,20 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
     }
     let s = outcome.summary();
     let apps = outcome.projects.iter().filter(|p| p.is_app()).count();
+    let mut hidden = Vec::new();
+    if s.suppressed > 0 {
+        hidden.push(format!("{} suppressed", s.suppressed));
+    }
+    if s.baselined > 0 {
+        hidden.push(format!("{} in the baseline", s.baselined));
+    }
+    let hidden = if hidden.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", hidden.join(", "))
+    };
     out.push_str(&format!(
-        "{} error{}, {} warning{}, {} info{} in {} file{} ({} project{}, {} Altinn app{})\n",
+        "{} error{}, {} warning{}, {} info{} in {} file{} ({} project{}, {} Altinn app{}{hidden})\n",
         s.errors,
         plural(s.errors),
         s.warnings,

@@ -38,6 +38,9 @@ pub struct Outcome<'a> {
     pub files_scanned: usize,
     /// The files the fixes would change (for the Markdown report's patch).
     pub changes: &'a [crate::fixes::apply::Change],
+    /// Findings left out by suppression comments and by the baseline.
+    pub suppressed: usize,
+    pub baselined: usize,
 }
 
 /// Counts by severity.
@@ -47,6 +50,8 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    pub suppressed: usize,
+    pub baselined: usize,
 }
 
 impl Outcome<'_> {
@@ -57,6 +62,8 @@ impl Outcome<'_> {
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
+            suppressed: self.suppressed,
+            baselined: self.baselined,
         }
     }
 }

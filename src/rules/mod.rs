@@ -35,8 +35,10 @@ mod mp904_not_an_app;
 mod mp905_unresolved_value;
 mod registration;
 pub use registration::planned_code;
+pub mod baseline;
 mod scopes;
 mod sections;
+pub mod suppressions;
 
 use std::fmt;
 
@@ -97,6 +99,8 @@ impl std::fmt::Debug for Rule {
 
 /// Every rule, in catalogue order.
 pub static RULES: &[&Rule] = &[
+    &suppressions::UNUSED,
+    &suppressions::NO_REASON,
     &mp101_legacy_typed_client::RULE,
     &mp102_legacy_named_client::RULE,
     &mp103_legacy_message_handler::RULE,
