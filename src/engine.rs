@@ -80,7 +80,7 @@ fn analyze_in_pool(paths: &[PathBuf], external: &External) -> Analysis {
     }
 
     let projects = workspace.projects;
-    let mut findings: Vec<Finding> = groups
+    let findings: Vec<Finding> = groups
         .into_par_iter()
         .enumerate()
         .flat_map_iter(|(group, files)| {
