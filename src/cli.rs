@@ -8,10 +8,19 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::config::Config;
 use crate::engine;
 use crate::facts::external::{External, KeyVaultNames};
 use crate::report::{self, Format, Outcome};
 use crate::rules::{self, Severity};
+
+/// Appends a line to a report buffer (printing happens once, through `print_text`).
+macro_rules! say {
+    ($out:ident, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($out, $($arg)*);
+    }};
+}
 
 #[derive(Parser)]
 #[command(
@@ -34,6 +43,11 @@ enum Command {
     /// The steps outside the repository, in order: scopes to select in Altinn Studio, deploy
     /// and verify, Key Vault secrets to delete or rename.
     Plan(PlanArgs),
+    /// Print the effective settings: the configuration file found and what it sets.
+    Config {
+        #[command(flatten)]
+        input: InputArgs,
+    },
     /// Print a rule's documentation (by code, e.g. MP101, or name).
     Explain {
         /// The rule code or name.
@@ -70,10 +84,14 @@ struct InputArgs {
     /// the Azure CLI / Azure Developer CLI).
     #[arg(long, value_enum, default_value = "auto")]
     azure_credential: crate::facts::keyvault::CredentialChoice,
-    /// The migration target: `studio` (Altinn Studio provisions the credentials) or `keep` (the
-    /// app keeps its own client in its own section; Altinn.App 8 only).
-    #[arg(long, value_enum, default_value = "studio")]
-    credentials: crate::facts::external::Credentials,
+    /// The migration target: `studio` (Altinn Studio provisions the credentials; the default) or
+    /// `keep` (the app keeps its own client in its own section; Altinn.App 8 only).
+    #[arg(long, value_enum)]
+    credentials: Option<crate::facts::external::Credentials>,
+    /// The configuration file (default: the nearest maskinporten-migrate.toml above the first
+    /// path).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -86,9 +104,9 @@ struct CheckArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Exit with 1 when a finding has this severity or a higher one.
-    #[arg(long, value_enum, default_value = "warning")]
-    fail_on: Severity,
+    /// Exit with 1 when a finding has this severity or a higher one (default: warning).
+    #[arg(long, value_enum)]
+    fail_on: Option<Severity>,
     /// Never colour the human output (also when NO_COLOR is set).
     #[arg(long)]
     no_color: bool,
@@ -145,6 +163,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Fix(args) => fix(args),
         Command::Plan(args) => plan(args),
+        Command::Config { input } => show_config(&input),
         Command::Explain { rule } => explain(&rule),
         Command::Rules { format } => list_rules(format),
     }
@@ -152,20 +171,17 @@ pub fn main() -> ExitCode {
 
 /// Runs the analysis the options ask for and says what could not be read; None after a usage
 /// error (already reported).
-fn analyze(input: &InputArgs) -> Option<engine::Analysis> {
-    let paths = if input.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        input.paths.clone()
-    };
-    let external = match external(input) {
-        Ok(external) => external,
+fn analyze(input: &InputArgs) -> Option<(engine::Analysis, Config)> {
+    let paths = input_paths(input);
+    let loaded = load_config(input).and_then(|config| Ok((external(input, &config)?, config)));
+    let (external, config) = match loaded {
+        Ok(both) => both,
         Err(message) => {
             eprintln!("error: {message}");
             return None;
         }
     };
-    let analysis = engine::analyze(&paths, input.jobs, &external);
+    let analysis = engine::analyze(&paths, input.jobs, &external, &config);
     let mut stderr = std::io::stderr().lock();
     for missing in &analysis.missing_paths {
         let _ = writeln!(stderr, "error: {missing}: no such file or directory");
@@ -173,13 +189,106 @@ fn analyze(input: &InputArgs) -> Option<engine::Analysis> {
     for problem in &analysis.problems {
         let _ = writeln!(stderr, "warning: {}: {}", problem.path, problem.message);
     }
-    Some(analysis)
+    Some((analysis, config))
+}
+
+fn input_paths(input: &InputArgs) -> Vec<PathBuf> {
+    if input.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        input.paths.clone()
+    }
+}
+
+fn load_config(input: &InputArgs) -> Result<Config, String> {
+    let paths = input_paths(input);
+    Config::load(input.config.as_deref(), &paths[0])
+}
+
+fn show_config(input: &InputArgs) -> ExitCode {
+    let mut out = String::new();
+    let config = match load_config(input) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let from = |cli: bool, file: bool| {
+        if cli {
+            "(command line)"
+        } else if file {
+            "(configuration file)"
+        } else {
+            "(default)"
+        }
+    };
+    let shown = |p: &Option<PathBuf>| p.as_ref().map(|p| crate::source::display_path(p));
+    say!(
+        out,
+        "configuration file: {}",
+        config
+            .file
+            .as_ref()
+            .map_or("none found".to_string(), |f| crate::source::display_path(f))
+    );
+    let credentials = input.credentials.or(config.credentials).unwrap_or_default();
+    say!(
+        out,
+        "credentials = {:?} {}",
+        format!("{credentials:?}").to_lowercase(),
+        from(input.credentials.is_some(), config.credentials.is_some())
+    );
+    let fail_on = config.fail_on.unwrap_or(Severity::Warning);
+    say!(
+        out,
+        "fail-on = \"{fail_on}\" {}",
+        from(false, config.fail_on.is_some())
+    );
+    for (name, cli, file) in [
+        (
+            "studio-scopes",
+            shown(&input.studio_scopes),
+            shown(&config.studio_scopes),
+        ),
+        (
+            "key-vault-secrets",
+            shown(&input.key_vault_secrets),
+            shown(&config.key_vault_secrets),
+        ),
+        (
+            "key-vault",
+            input.key_vault.clone(),
+            config.key_vault.clone(),
+        ),
+    ] {
+        match (&cli, &file) {
+            (Some(v), _) | (None, Some(v)) => say!(
+                out,
+                "{name} = {v:?} {}",
+                from(cli.is_some(), file.is_some())
+            ),
+            (None, None) => say!(out, "{name}: not set"),
+        }
+    }
+    say!(out, "exclude = {:?}", config.exclude);
+    say!(out, "[rules]");
+    for rule in rules::RULES {
+        let level = match config.rules.get(rule.code) {
+            Some(level) => format!("{level:?}").to_lowercase() + " (configuration file)",
+            None => format!("{} (default)", rule.severity),
+        };
+        say!(out, "{} = {level}   # {}", rule.code, rule.name);
+    }
+    print_text(&out);
+    ExitCode::SUCCESS
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    let Some(mut analysis) = analyze(&args.input) else {
+    let Some((mut analysis, config)) = analyze(&args.input) else {
         return ExitCode::from(2);
     };
+    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Warning);
     let applied = crate::fixes::apply::apply(&mut analysis.findings, |_| true);
     let mut stderr = std::io::stderr().lock();
     if let Some(path) = &args.write_baseline
@@ -228,7 +337,7 @@ fn check(args: CheckArgs) -> ExitCode {
     if !analysis.missing_paths.is_empty() {
         return ExitCode::from(2);
     }
-    let failing = analysis.findings.iter().any(|f| f.severity >= args.fail_on);
+    let failing = analysis.findings.iter().any(|f| f.severity >= fail_on);
     ExitCode::from(u8::from(failing))
 }
 
@@ -258,10 +367,12 @@ fn fix(args: FixArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let Some(mut analysis) = analyze(&args.input) else {
+    let Some((mut analysis, config)) = analyze(&args.input) else {
         return ExitCode::from(2);
     };
-    if args.input.credentials == crate::facts::external::Credentials::Keep {
+    if args.input.credentials.or(config.credentials)
+        == Some(crate::facts::external::Credentials::Keep)
+    {
         for project in analysis
             .projects
             .iter()
@@ -318,7 +429,7 @@ fn fix(args: FixArgs) -> ExitCode {
 }
 
 fn plan(args: PlanArgs) -> ExitCode {
-    let Some(mut analysis) = analyze(&args.input) else {
+    let Some((mut analysis, _)) = analyze(&args.input) else {
         return ExitCode::from(2);
     };
     crate::fixes::apply::apply(&mut analysis.findings, |_| true);
@@ -339,16 +450,29 @@ fn plan(args: PlanArgs) -> ExitCode {
     })
 }
 
+/// Prints text to standard output; a reader that went away (a closed pipe) is not an error.
+fn print_text(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}
+
 /// Reads what the options bring from outside the repository.
-fn external(args: &InputArgs) -> Result<External, String> {
+fn external(args: &InputArgs, config: &Config) -> Result<External, String> {
     let studio_scopes = args
         .studio_scopes
         .as_deref()
+        .or(config.studio_scopes.as_deref())
         .map(crate::facts::external::read_studio_scopes)
         .transpose()?;
     let key_vault = args
         .key_vault_secrets
         .as_deref()
+        .or(config
+            .key_vault_secrets
+            .as_deref()
+            .filter(|_| args.key_vault.is_none()))
         .map(|path| {
             crate::facts::keyvault::read_names_file(path)
                 .map(|names| KeyVaultNames {
@@ -361,14 +485,18 @@ fn external(args: &InputArgs) -> Result<External, String> {
                 .map_err(|e| e.to_string())
         })
         .transpose()?;
-    let key_vault = match (&args.key_vault, key_vault) {
+    let url = args
+        .key_vault
+        .as_ref()
+        .or(config.key_vault.as_ref().filter(|_| key_vault.is_none()));
+    let key_vault = match (url, key_vault) {
         (Some(url), _) => live_names(url, args.azure_credential),
         (None, from_file) => from_file,
     };
     Ok(External {
         key_vault,
         studio_scopes,
-        credentials: args.credentials,
+        credentials: args.credentials.or(config.credentials).unwrap_or_default(),
     })
 }
 
@@ -420,12 +548,18 @@ fn write_output(path: Option<&PathBuf>, text: &str) -> Result<(), String> {
 }
 
 fn explain(code: &str) -> ExitCode {
+    let mut out = String::new();
     match rules::find(code) {
         Some(rule) => {
-            println!(
+            say!(
+                out,
                 "# {} {}\n\nDefault severity: {}\n\n{}",
-                rule.code, rule.name, rule.severity, rule.doc
+                rule.code,
+                rule.name,
+                rule.severity,
+                rule.doc
             );
+            print_text(&out);
             ExitCode::SUCCESS
         }
         None => {
@@ -438,12 +572,17 @@ fn explain(code: &str) -> ExitCode {
 }
 
 fn list_rules(format: report::ListFormat) -> ExitCode {
+    let mut out = String::new();
     match format {
         report::ListFormat::Human => {
             for rule in rules::RULES {
-                println!(
+                say!(
+                    out,
                     "{}  {:<32} {:<8} {}",
-                    rule.code, rule.name, rule.severity, rule.summary
+                    rule.code,
+                    rule.name,
+                    rule.severity,
+                    rule.summary
                 );
             }
         }
@@ -456,11 +595,13 @@ fn list_rules(format: report::ListFormat) -> ExitCode {
                     })
                 })
                 .collect();
-            println!(
+            say!(
+                out,
                 "{}",
                 serde_json::to_string_pretty(&list).expect("rules serialise")
             );
         }
     }
+    print_text(&out);
     ExitCode::SUCCESS
 }

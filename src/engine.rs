@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::config::Config;
 use crate::discover::{self, Candidate, FileKind, Project};
 use crate::facts::appsettings::{self, AppSettingsFile};
 use crate::facts::csharp::{self, CsFile};
@@ -47,17 +48,23 @@ struct FileOutcome {
 }
 
 /// Analyses `paths` with at most `threads` worker threads (0: one per core).
-pub fn analyze(paths: &[PathBuf], threads: usize, external: &External) -> Analysis {
+pub fn analyze(
+    paths: &[PathBuf],
+    threads: usize,
+    external: &External,
+    config: &Config,
+) -> Analysis {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .expect("a thread pool can be built");
-    pool.install(|| analyze_in_pool(paths, external))
+    pool.install(|| analyze_in_pool(paths, external, config))
 }
 
-fn analyze_in_pool(paths: &[PathBuf], external: &External) -> Analysis {
+fn analyze_in_pool(paths: &[PathBuf], external: &External, config: &Config) -> Analysis {
     csharp::warm_up();
-    let workspace = discover::discover(paths);
+    let mut workspace = discover::discover(paths);
+    workspace.files.retain(|f| !config.excludes(&f.path));
     let outcomes: Vec<FileOutcome> = workspace.files.par_iter().map(read_candidate).collect();
     let files_scanned = workspace.files.len() + workspace.projects.len();
 
@@ -90,6 +97,7 @@ fn analyze_in_pool(paths: &[PathBuf], external: &External) -> Analysis {
             rules::check_project(&context)
         })
         .collect();
+    let findings = config.apply_levels(findings);
     let (mut findings, suppressed) = rules::suppressions::apply(findings, &suppressions);
     findings.sort_by(|a, b| {
         (&a.site.file.display, a.site.span.start, a.rule.code).cmp(&(

@@ -5,6 +5,7 @@
 //! and configuration contain) → `rules` (findings) → `fixes` (what a migration needs) → `report`.
 
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod engine;
 pub mod facts;

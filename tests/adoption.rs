@@ -134,3 +134,87 @@ fn a_baseline_hides_known_findings_across_edits_that_move_lines() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_configuration_file_sets_levels_excludes_and_defaults_and_the_command_line_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_app("guide-typed-client", &dir.path().join("repo"));
+    copy_app("named-settings-object", &dir.path().join("repo/tools/old"));
+    let repo = dir.path().join("repo");
+    std::fs::write(
+        repo.join("maskinporten-migrate.toml"),
+        "# team defaults\nexclude = [\"tools/**\"]\nfail-on = \"error\"\ncredentials = \"keep\"\n\n[rules]\nMP602 = \"off\"\nlegacy-using = \"info\"\n",
+    )
+    .unwrap();
+    // Found by walking up from the path given.
+    let (report, exit, _) = check_json(&repo.join("App"), &[]);
+    assert_eq!(
+        rules_at(&report),
+        [
+            "MP108 Program.cs:1",
+            "MP108 Program.cs:2",
+            "MP101 Program.cs:24",
+            "MP301 appsettings.json:29"
+        ]
+    );
+    assert_eq!(report["findings"][0]["severity"], "info");
+    assert_eq!(exit, 1, "MP101 is an error");
+    // credentials = "keep" from the file: the fix points the built-in client at the section.
+    let keep = run(&repo, &["fix", "."]);
+    assert!(
+        String::from_utf8_lossy(&keep.stdout)
+            .contains("ConfigureMaskinportenClient(\"Maskinporten-Config-Path\")")
+    );
+    // The command line wins.
+    let studio = run(&repo, &["fix", "--credentials", "studio", "."]);
+    assert!(!String::from_utf8_lossy(&studio.stdout).contains("ConfigureMaskinportenClient"));
+    let shown =
+        String::from_utf8(run(&repo, &["config", "--credentials", "studio", "."]).stdout).unwrap();
+    assert!(
+        shown.contains("configuration file: maskinporten-migrate.toml")
+            || shown.contains("maskinporten-migrate.toml"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("credentials = \"studio\" (command line)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("fail-on = \"error\" (configuration file)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("MP602 = off (configuration file)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("MP108 = info (configuration file)"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_malformed_configuration_is_an_error_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_app("guide-typed-client", dir.path());
+    std::fs::write(
+        dir.path().join("maskinporten-migrate.toml"),
+        "[rules]\nMP101 = \"loud\"\n",
+    )
+    .unwrap();
+    let out = run(dir.path(), &["check", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("maskinporten-migrate.toml") && stderr.contains("line 2"),
+        "{stderr}"
+    );
+    std::fs::write(
+        dir.path().join("maskinporten-migrate.toml"),
+        "[rules]\nMP999 = \"off\"\n",
+    )
+    .unwrap();
+    let out = run(dir.path(), &["check", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`MP999`, which is no rule"));
+}
