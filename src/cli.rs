@@ -92,6 +92,9 @@ struct InputArgs {
     /// path).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// No progress line on the terminal.
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 #[derive(clap::Args)]
@@ -181,7 +184,17 @@ fn analyze(input: &InputArgs) -> Option<(engine::Analysis, Config)> {
             return None;
         }
     };
-    let analysis = engine::analyze(&paths, input.jobs, &external, &config);
+    let progress = engine::Progress::default();
+    let show = !input.quiet && std::io::stderr().is_terminal();
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let analysis = std::thread::scope(|scope| {
+        if show {
+            scope.spawn(|| progress_line(&progress, &done));
+        }
+        let analysis = engine::analyze(&paths, input.jobs, &external, &config, &progress);
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        analysis
+    });
     let mut stderr = std::io::stderr().lock();
     for missing in &analysis.missing_paths {
         let _ = writeln!(stderr, "error: {missing}: no such file or directory");
@@ -190,6 +203,25 @@ fn analyze(input: &InputArgs) -> Option<(engine::Analysis, Config)> {
         let _ = writeln!(stderr, "warning: {}: {}", problem.path, problem.message);
     }
     Some((analysis, config))
+}
+
+/// A progress line on the terminal while a long scan runs, cleared at the end.
+fn progress_line(progress: &engine::Progress, done: &std::sync::atomic::AtomicBool) {
+    use std::sync::atomic::Ordering;
+    let started = std::time::Instant::now();
+    let mut shown = false;
+    while !done.load(Ordering::Relaxed) {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        // Short runs stay silent.
+        if started.elapsed() > std::time::Duration::from_millis(500) {
+            let read = progress.files_read.load(Ordering::Relaxed);
+            eprint!("\r\x1b[2Kmaskinporten-migrate: {read} files read");
+            shown = true;
+        }
+    }
+    if shown {
+        eprint!("\r\x1b[2K");
+    }
 }
 
 fn input_paths(input: &InputArgs) -> Vec<PathBuf> {

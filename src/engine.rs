@@ -47,25 +47,46 @@ struct FileOutcome {
     suppressions: Vec<Suppression>,
 }
 
+/// Counts files as they are read, for a progress line.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub files_read: std::sync::atomic::AtomicUsize,
+}
+
 /// Analyses `paths` with at most `threads` worker threads (0: one per core).
 pub fn analyze(
     paths: &[PathBuf],
     threads: usize,
     external: &External,
     config: &Config,
+    progress: &Progress,
 ) -> Analysis {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .expect("a thread pool can be built");
-    pool.install(|| analyze_in_pool(paths, external, config))
+    pool.install(|| analyze_in_pool(paths, external, config, progress))
 }
 
-fn analyze_in_pool(paths: &[PathBuf], external: &External, config: &Config) -> Analysis {
+fn analyze_in_pool(
+    paths: &[PathBuf],
+    external: &External,
+    config: &Config,
+    progress: &Progress,
+) -> Analysis {
     csharp::warm_up();
     let mut workspace = discover::discover(paths);
     workspace.files.retain(|f| !config.excludes(&f.path));
-    let outcomes: Vec<FileOutcome> = workspace.files.par_iter().map(read_candidate).collect();
+    let outcomes: Vec<FileOutcome> = workspace
+        .files
+        .par_iter()
+        .map(|candidate| {
+            progress
+                .files_read
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            read_candidate(candidate)
+        })
+        .collect();
     let files_scanned = workspace.files.len() + workspace.projects.len();
 
     let mut problems = workspace.problems;
