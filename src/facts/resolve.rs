@@ -51,6 +51,14 @@ pub struct ProjectFacts {
 }
 
 impl ProjectFacts {
+    /// The message handlers that look a client definition up by `key`.
+    pub fn handlers_of(&self, key: &Key) -> Vec<&Registration> {
+        self.registrations
+            .iter()
+            .filter(|h| matches!(&h.kind, RegistrationKind::MessageHandler { key: k } if k.matches(key)))
+            .collect()
+    }
+
     /// Whether the project uses the legacy library or the shims at all.
     pub fn has_legacy_usage(&self) -> bool {
         !(self.registrations.is_empty()

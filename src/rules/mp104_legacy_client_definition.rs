@@ -41,12 +41,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
         let RegistrationKind::ClientDefinition { key } = &r.kind else {
             continue;
         };
-        let handlers: Vec<_> = context
-            .facts
-            .registrations
-            .iter()
-            .filter(|h| matches!(&h.kind, RegistrationKind::MessageHandler { key: k } if k.matches(key)))
-            .collect();
+        let handlers = context.facts.handlers_of(key);
         let mut finding = Finding::new(
             &RULE,
             r.site.clone(),

@@ -198,12 +198,7 @@ pub fn removal_blocked(context: &Context, file: &AppSettingsFile, path: &str) ->
 pub fn registration_migrates(context: &Context, r: &crate::facts::model::Registration) -> bool {
     use crate::facts::model::RegistrationKind;
     if let RegistrationKind::ClientDefinition { key } = &r.kind {
-        let handlers: Vec<_> = context
-            .facts
-            .registrations
-            .iter()
-            .filter(|h| matches!(&h.kind, RegistrationKind::MessageHandler { key: k } if k.matches(key)))
-            .collect();
+        let handlers = context.facts.handlers_of(key);
         return !handlers.is_empty() && handlers.iter().all(|h| registration_migrates(context, h));
     }
     let verdict = crate::fixes::readiness::assess(r, context.facts, &context.gate);
