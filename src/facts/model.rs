@@ -98,6 +98,9 @@ pub enum SettingsSource {
         mutations: Vec<Assignment>,
         /// Properties set on the same object after the registration.
         later_mutations: Vec<Assignment>,
+        /// The statements that exist only to build it (declaration, binds, property sets), when
+        /// the registration is its only use: they go with the registration.
+        removable: Vec<Span>,
     },
     /// Not statically known.
     Unknown {

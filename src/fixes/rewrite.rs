@@ -7,7 +7,7 @@
 use super::readiness::Target;
 use super::text;
 use super::{Edit, Fix, Safety};
-use crate::facts::model::{Key, Registration, RegistrationKind, Site};
+use crate::facts::model::{Key, Registration, RegistrationKind, SettingsSource, Site};
 use crate::source::Span;
 
 /// The fix for a typed client, named client or handler registration; None when the call has a
@@ -64,14 +64,45 @@ pub fn registration_fix(r: &Registration, target: &Target) -> Result<Fix, String
     if !matches!(r.kind, RegistrationKind::MessageHandler { .. }) {
         edits.push(use_call(r, target, folded.map(|c| &c.site)));
     }
+    let removed = settings_variable_removal(r);
+    let variable_note = match (&r.settings, removed.is_empty()) {
+        (Some((SettingsSource::Variable { name, .. }, _)), false) => {
+            format!("; the settings variable `{name}`, used only here, goes with it")
+        }
+        _ => String::new(),
+    };
+    edits.extend(removed);
     Ok(Fix {
         safety: Safety::Safe,
         description: format!(
-            "use the built-in client: `{}`",
+            "use the built-in client: `{}`{variable_note}",
             crate::rules::planned_code(r, &target.call_text())
         ),
         edits,
     })
+}
+
+/// The statements that built a settings variable only this registration used.
+fn settings_variable_removal(r: &Registration) -> Vec<Edit> {
+    let Some((SettingsSource::Variable { removable, .. }, _)) = &r.settings else {
+        return Vec::new();
+    };
+    let file = &r.site.file;
+    let lines: Option<Vec<Span>> = removable
+        .iter()
+        .map(|s| text::whole_lines(file, *s))
+        .collect();
+    lines
+        .unwrap_or_default()
+        .into_iter()
+        .map(|span| Edit {
+            site: Site {
+                file: file.clone(),
+                span,
+            },
+            replacement: String::new(),
+        })
+        .collect()
 }
 
 /// The first argument of a named registration, as written (a literal, constant or `nameof`).

@@ -400,6 +400,10 @@ fn trace_variable(name: &str, use_site: Node, file: &SourceFile) -> Option<Setti
     let mut found = false;
     let mut later_mutations = Vec::new();
     let mut read_at = None;
+    // Statements that exist only for this variable, and whether its initializer is plain.
+    let mut own_statements: Vec<Span> = Vec::new();
+    let mut plain_initializer = false;
+    let mut binds = 0;
     let mut stack = vec![body];
     let mut ordered = Vec::new();
     while let Some(node) = stack.pop() {
@@ -433,6 +437,10 @@ fn trace_variable(name: &str, use_site: Node, file: &SourceFile) -> Option<Setti
                     found = true;
                     let expr = classify(value, file);
                     read_at = matches!(expr, Expr::SectionGet { .. }).then(|| span(value, file));
+                    plain_initializer = matches!(expr, Expr::New { .. } | Expr::SectionGet { .. });
+                    if let Some(statement) = sole_declaration(node) {
+                        own_statements.push(span(statement, file));
+                    }
                     origin = Some(settings_from_expr(expr, value, file));
                 }
             }
@@ -470,6 +478,7 @@ fn trace_variable(name: &str, use_site: Node, file: &SourceFile) -> Option<Setti
                         found = true;
                         origin = Some(settings_from_expr(classify(value, file), value, file));
                     } else if path.len() == 2 && path[0] == name {
+                        own_statements.extend(statement_of(node).map(|st| span(st, file)));
                         mutations.push(Assignment {
                             property: path[1].clone(),
                             value: classify(value, file),
@@ -482,19 +491,70 @@ fn trace_variable(name: &str, use_site: Node, file: &SourceFile) -> Option<Setti
                 if let Some(section) = bind_target(node, name, file) {
                     found = true;
                     read_at = Some(span(node, file));
+                    binds += 1;
+                    own_statements.extend(statement_of(node).map(|st| span(st, file)));
                     origin = Some(section);
                 }
             }
             _ => {}
         }
     }
+    // Removable with the registration when nothing else refers to it: the declaration, the
+    // binds, the property sets before the call and the call's own argument are all its uses.
+    let references = count_references(body, name, file);
+    let expected = 1 + binds + mutations.len();
+    let removable = if plain_initializer
+        && later_mutations.is_empty()
+        && references == expected
+        && own_statements.len() == expected
+    {
+        own_statements
+    } else {
+        Vec::new()
+    };
     found.then(|| SettingsSource::Variable {
         name: name.to_string(),
         origin: origin.map(Box::new),
         read_at,
         mutations,
         later_mutations,
+        removable,
     })
+}
+
+/// The local declaration statement of a declarator, when it declares nothing else.
+fn sole_declaration(declarator: Node) -> Option<Node> {
+    let declaration = declarator.parent()?;
+    let statement = declaration.parent()?;
+    let mut cursor = declaration.walk();
+    let declarators = declaration
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() == "variable_declarator")
+        .count();
+    (statement.kind() == "local_declaration_statement" && declarators == 1).then_some(statement)
+}
+
+/// The expression statement an expression is the whole of.
+fn statement_of(expression: Node) -> Option<Node> {
+    let parent = expression.parent()?;
+    (parent.kind() == "expression_statement").then_some(parent)
+}
+
+/// References to `name` in `body`, not counting where it is declared.
+fn count_references(body: Node, name: &str, file: &SourceFile) -> usize {
+    let mut count = 0;
+    let mut stack = vec![body];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "identifier" && text(node, file) == name {
+            let declares = node.parent().is_some_and(|p| {
+                p.kind() == "variable_declarator" && p.child_by_field_name("name") == Some(node)
+            });
+            count += usize::from(!declares);
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    count
 }
 
 /// `section.Bind(name)`: the section, when the call binds into `name`.
