@@ -174,11 +174,10 @@ fn plan_lists_the_steps_outside_the_repository_in_order() {
         "App/App.csproj
   1. Apply the fixes (`fix --write`) and review the change
   2. Deploy to TT02; verify that the app gets a Maskinporten token, and that calls needing an exchanged Altinn token still work
-  3. Key Vault still overrides the provisioned credentials: after TT02 is verified, delete or rename these secrets (or the app keeps its old client)
+  3. Deploy to production and verify the same way
+  4. After production is verified, delete Maskinporten secrets nothing reads (and the old Maskinporten client, once no other app or integration uses it)
      - myapp--MaskinportenSettings--ClientId
      - myapp--MaskinportenSettings--JwkBase64
-  4. Deploy to production and verify the same way
-  5. After production is verified, delete Maskinporten secrets nothing reads (and the old Maskinporten client, once no other app or integration uses it)
      - OldIntegration--MaskinportenSettings--EncodedJwk
 
 "

@@ -109,7 +109,7 @@ fn steps(findings: &[&Finding]) -> Vec<Step> {
         });
     }
     let overriding: Vec<String> = by("MP304")
-        .filter(|f| !f.message.contains("rename it to "))
+        .filter(|f| !f.message.contains("rename it to ") && !f.message.contains("no longer read"))
         .filter_map(|f| secret_name(&f.message))
         .collect();
     if !overriding.is_empty() {
@@ -124,7 +124,9 @@ fn steps(findings: &[&Finding]) -> Vec<Step> {
             items: Vec::new(),
         });
     }
-    let orphans: Vec<String> = by("MP305")
+    let orphans: Vec<String> = by("MP304")
+        .filter(|f| f.message.contains("no longer read"))
+        .chain(by("MP305"))
         .filter_map(|f| secret_name(&f.message))
         .collect();
     if !orphans.is_empty() {

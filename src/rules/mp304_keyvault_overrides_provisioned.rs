@@ -1,6 +1,7 @@
 use super::keyvault_secrets::{vault_call, with_name_site};
-use super::sections::built_in_sections;
+use super::sections::{DEFAULT_SECTION, built_in_sections};
 use super::{Applies, Context, Finding, Rule, Severity};
+use crate::facts::external::KeyVaultNames;
 
 pub static RULE: Rule = Rule {
     code: "MP304",
@@ -25,6 +26,11 @@ values should still be used, and wrong afterwards.
 ## Example
 Secrets `MaskinportenSettings--ClientId`, `MaskinportenSettings--JwkBase64` in the app's vault.
 
+Secrets under a custom `ConfigureMaskinportenClient("path")` are reported too: with Studio-managed
+credentials that call is removed (MP201), after which nothing reads them. With `--credentials
+keep` the finding instead names the renames the section's new keys need (`--EncodedJwk` to
+`--JwkBase64`, `--Environment` to `--Authority`).
+
 ## Fix
 `plan`: delete (or rename) the secrets after the migration is verified in TT02 and production.
 "#,
@@ -42,15 +48,20 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                 }
                 continue;
             }
-            let finding = Finding::new(
-                &RULE,
-                call.clone(),
+            // A custom path goes with MP201's fix; its secrets are then read by nothing.
+            let message = if section.eq_ignore_ascii_case(DEFAULT_SECTION) {
                 format!(
                     "Key Vault ({}) holds {name}, which becomes {} and is added after the credentials Altinn Studio provisions: it wins over them key by key, so the app keeps signing with its old client (or a mix of old and new) after the switch.",
                     kv.source,
-                    crate::facts::external::KeyVaultNames::config_key(name)
-                ),
-            )
+                    KeyVaultNames::config_key(name)
+                )
+            } else {
+                format!(
+                    "Key Vault ({}) holds {name}, which the built-in client reads through ConfigureMaskinportenClient(\"{section}\") today; once that call is removed (MP201) it is no longer read, and it can be deleted after production is verified.",
+                    kv.source
+                )
+            };
+            let finding = Finding::new(&RULE, call.clone(), message)
             .withheld("Secrets are deleted outside the repository, after the migration is verified (see plan).");
             out.push(with_name_site(finding, kv, name));
         }
