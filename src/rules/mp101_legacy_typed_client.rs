@@ -1,3 +1,6 @@
+//! MP101 legacy-typed-client: Typed HttpClient registered with the legacy AddMaskinportenHttpClient<TDef, TClient[, TImpl]>.
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP101`.
+
 use super::registration::{self, V9_NOTE};
 use super::{Applies, Context, Finding, Rule, Severity};
 use crate::facts::model::RegistrationKind;

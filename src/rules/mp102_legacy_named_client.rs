@@ -1,3 +1,6 @@
+//! MP102 legacy-named-client: Named HttpClient registered with the legacy AddMaskinportenHttpClient<TDef>("name", ...).
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP102`.
+
 use super::registration::{self, V9_NOTE};
 use super::{Applies, Context, Finding, Rule, Severity};
 use crate::facts::model::RegistrationKind;

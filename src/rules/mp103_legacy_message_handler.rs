@@ -1,3 +1,6 @@
+//! MP103 legacy-message-handler: Legacy AddMaskinportenHttpMessageHandler<TDef[, TClient]>() on an IHttpClientBuilder.
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP103`.
+
 use super::registration::{self, V9_NOTE};
 use super::{Applies, Context, Finding, Rule, Severity};
 use crate::facts::model::RegistrationKind;

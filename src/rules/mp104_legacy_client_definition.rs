@@ -1,3 +1,6 @@
+//! MP104 legacy-client-definition: Legacy RegisterMaskinportenClientDefinition<TDef>(key, settings).
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP104`.
+
 use super::registration;
 use super::{Applies, Context, Finding, Rule, Severity};
 use crate::facts::model::RegistrationKind;

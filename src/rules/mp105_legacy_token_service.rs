@@ -1,3 +1,6 @@
+//! MP105 legacy-token-service: Legacy IMaskinportenService registered, injected or called.
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP105`.
+
 use super::{Applies, Context, Finding, Rule, Severity};
 use crate::facts::model::TokenServiceUse;
 

@@ -1,3 +1,6 @@
+//! MP107 legacy-options: Configure<MaskinportenSettings> with the legacy settings type.
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP107`.
+
 use super::{Applies, Context, Finding, Rule, Severity};
 use crate::facts::model::Site;
 use crate::fixes::rewrite;

@@ -1,3 +1,6 @@
+//! MP108 legacy-using: using Altinn.ApiClients.Maskinporten....
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP108`.
+
 use super::{Applies, Context, Finding, Rule, Severity};
 
 pub static RULE: Rule = Rule {

@@ -1,3 +1,6 @@
+//! MP109 legacy-package: PackageReference to Altinn.ApiClients.Maskinporten.
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP109`.
+
 use super::{Applies, Context, Finding, Rule, Severity};
 use crate::facts::model::Site;
 

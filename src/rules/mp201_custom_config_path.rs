@@ -1,3 +1,6 @@
+//! MP201 custom-config-path: ConfigureMaskinportenClient("X") binds the built-in client to a section other than MaskinportenSettings.
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP201`.
+
 use super::{Applies, Context, Finding, Rule, Severity};
 use crate::facts::model::{ClientOverrideArgument, Site};
 use crate::fixes::rewrite;

@@ -1,3 +1,6 @@
+//! MP202 default-client-override: ConfigureMaskinportenClient(options => ...) sets the built-in client's credentials in code.
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP202`.
+
 use super::{Applies, Context, Finding, Rule, Severity};
 use crate::facts::model::ClientOverrideArgument;
 

@@ -1,3 +1,6 @@
+//! MP203 builtin-unavailable: The app's Altinn.App version is below what the migration needs (8.7.0).
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP203`.
+
 use super::{Applies, Context, Finding, Rule, Severity};
 use crate::fixes::readiness::Blocker;
 

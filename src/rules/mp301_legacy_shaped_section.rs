@@ -1,3 +1,6 @@
+//! MP301 legacy-shaped-section: A section the built-in client binds holds keys of the legacy settings.
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP301`.
+
 use super::sections::{self, CREDENTIAL_KEYS, DEFAULT_SECTION, LEGACY_KEYS};
 use super::{Applies, Context, Finding, Rule, Severity};
 use crate::facts::appsettings::{AppSettingsFile, ConfigEntry};

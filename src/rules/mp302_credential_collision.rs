@@ -1,3 +1,6 @@
+//! MP302 credential-collision: ClientId/Jwk/JwkBase64 under MaskinportenSettings in appsettings merge with the provisioned credentials.
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP302`.
+
 use super::sections::{self, CREDENTIAL_KEYS, DEFAULT_SECTION, LEGACY_KEYS};
 use super::{Applies, Context, Finding, Rule, Severity};
 use crate::fixes::{Fix, Safety, json_edit};

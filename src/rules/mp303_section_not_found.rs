@@ -1,3 +1,6 @@
+//! MP303 section-not-found: Code reads a configuration section no appsettings file or Key Vault secret defines.
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP303`.
+
 use super::sections;
 use super::{Applies, Context, Finding, Rule, Severity};
 

@@ -1,3 +1,6 @@
+//! MP304 keyvault-overrides-provisioned: Key Vault secrets override the Maskinporten credentials Altinn Studio provisions.
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP304`.
+
 use super::keyvault_secrets::{vault_call, with_name_site};
 use super::sections::{DEFAULT_SECTION, built_in_sections};
 use super::{Applies, Context, Finding, Rule, Severity};

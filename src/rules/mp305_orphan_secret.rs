@@ -1,3 +1,6 @@
+//! MP305 orphan-secret: Key Vault holds Maskinporten secrets that no code path reads.
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP305`.
+
 use super::keyvault_secrets::{maskinporten_secrets, vault_call, with_name_site};
 use super::sections::{built_in_sections, section_reads};
 use super::{Applies, Context, Finding, Rule, Severity};

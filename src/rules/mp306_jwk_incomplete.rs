@@ -1,3 +1,6 @@
+//! MP306 jwk-incomplete: A JWK in appsettings that the built-in client will reject (it needs all 12 members).
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP306`.
+
 use super::sections;
 use super::{Applies, Context, Finding, Rule, Severity};
 use crate::facts::appsettings::{AppSettingsFile, ConfigEntry, ConfigValue};

@@ -1,3 +1,6 @@
+//! MP307 committed-private-key: A private key or certificate committed in appsettings.
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP307`.
+
 use super::mp306_jwk_incomplete::keys;
 use super::sections;
 use super::{Applies, Context, Finding, Rule, Severity};

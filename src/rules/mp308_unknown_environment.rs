@@ -1,3 +1,6 @@
+//! MP308 unknown-environment: A legacy Environment value with no Maskinporten URL.
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP308`.
+
 use super::sections::{self, LEGACY_KEYS, Reader};
 use super::{Applies, Context, Finding, Rule, Severity};
 use crate::facts::appsettings::ConfigValue;

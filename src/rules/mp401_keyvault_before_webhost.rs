@@ -1,3 +1,6 @@
+//! MP401 keyvault-before-webhost: Key Vault is added as a configuration source before ConfigureAppWebHost.
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP401`.
+
 use super::{Applies, Context, Finding, Rule, Severity};
 use crate::facts::csharp::startup::{StartupEvent, StartupKind};
 use crate::facts::model::Site;

@@ -1,3 +1,6 @@
+//! MP402 eager-config-read: Maskinporten settings read from configuration during service registration, before Key Vault and the provisioned file are added.
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP402`.
+
 use super::{Applies, Context, Finding, Rule, Severity};
 use crate::discover::PackageVersion;
 use crate::facts::appsettings::ConfigValue;

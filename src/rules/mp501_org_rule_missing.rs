@@ -1,3 +1,6 @@
+//! MP501 org-rule-missing: policy.xml has no rule granting [org] read and write (and complete on Altinn.App 9).
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP501`.
+
 use super::{Applies, Context, Finding, Rule, Severity};
 use crate::facts::model::Site;
 use crate::facts::policy;

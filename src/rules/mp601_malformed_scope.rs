@@ -1,3 +1,6 @@
+//! MP601 malformed-scope: A requested scope is not of the form prefix:subscope.
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP601`.
+
 use super::scopes::{malformed, requested};
 use super::{Applies, Context, Finding, Rule, Severity};
 

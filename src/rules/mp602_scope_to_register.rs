@@ -1,3 +1,6 @@
+//! MP602 scope-to-register: A scope the migrated app requests must be selected in Altinn Studio.
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP602`.
+
 use super::scopes::{DEFAULT_SCOPES, RequestedScope, malformed, requested};
 use super::{Applies, Context, Finding, Rule, Severity};
 use crate::facts::model::Site;

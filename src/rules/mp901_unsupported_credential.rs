@@ -1,3 +1,6 @@
+//! MP901 unsupported-credential: A certificate or custom client definition, which the built-in client cannot use.
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP901`.
+
 use super::{Applies, Context, Finding, Rule, Severity, blockers};
 use crate::facts::model::last_segment;
 

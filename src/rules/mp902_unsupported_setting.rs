@@ -1,3 +1,6 @@
+//! MP902 unsupported-setting: A legacy setting or customisation with no built-in equivalent.
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP902`.
+
 use super::{Applies, Context, Finding, Rule, Severity, blockers, upper_first};
 
 pub static RULE: Rule = Rule {

@@ -1,3 +1,6 @@
+//! MP903 several-identities: More than one Maskinporten identity (settings source) in one app.
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP903`.
+
 use super::{Applies, Context, Finding, Rule, Severity};
 use crate::facts::model::{Registration, RegistrationKind, Site};
 use crate::fixes::readiness::identity_of;

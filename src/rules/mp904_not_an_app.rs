@@ -1,3 +1,6 @@
+//! MP904 not-an-app: Legacy Maskinporten usage in a project that is not an Altinn app (inventory).
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP904`.
+
 use super::{Applies, Context, Finding, Rule, Severity};
 use crate::facts::model::{Site, TokenServiceUse};
 

@@ -1,3 +1,6 @@
+//! MP905 unresolved-value: A scope, section, key or flag a fix needs is not statically known.
+//! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP905`.
+
 use super::{Applies, Context, Finding, Rule, Severity, blockers};
 
 pub static RULE: Rule = Rule {
