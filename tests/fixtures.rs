@@ -43,6 +43,7 @@ fixtures! {
     custom_client_definition => "custom-client-definition",
     custom_config_path => "custom-config-path",
     default_client_override_v9 => "default-client-override-v9",
+    eager_key_reads => "eager-key-reads",
     foreach_dictionary => "foreach-dictionary",
     gitignored_output => "gitignored-output",
     guide_message_handler => "guide-message-handler",

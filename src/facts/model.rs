@@ -41,6 +41,10 @@ pub enum Expr {
         section: Box<Expr>,
         type_name: String,
     },
+    /// `config["A:B"]` or `config.GetValue<T>("A:B")`: one configuration key, read at once.
+    ConfigRead {
+        key: Option<String>,
+    },
     /// `new T { A = x, ... }`.
     New {
         type_name: String,

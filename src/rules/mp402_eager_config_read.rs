@@ -17,11 +17,12 @@ pub static RULE: Rule = Rule {
     check,
     doc: r#"## What it does
 Reports configuration read *when the line runs* during service registration, for the settings of
-a legacy Maskinporten registration: `section.Bind(settings)`, `section.Get<T>()`, and the
+a legacy Maskinporten registration: `section.Bind(settings)`, `section.Get<T>()`, single keys
+(`config["A:B"]`, `config.GetValue<T>("A:B")`) in the settings object it is built from, and the
 `IConfiguration` overloads of `AddMaskinportenHttpClient` / `RegisterMaskinportenClientDefinition`,
 which bind at registration since legacy 9.0 (an app on Altinn.App 8 without its own package
 reference gets legacy 8.0.1 transitively, which binds lazily; Altinn.App 8.12.0-8.12.6 brought
-10.0.1). It fires when the section's signing key is not in the deployed appsettings files (empty
+10.0.1). It fires when the section's signing key (or the single key read) is not in the deployed appsettings files (empty
 or missing: it must come from a source added later) or when Key Vault names show secrets under
 the section.
 
@@ -90,6 +91,67 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             .withheld("Making the read lazy changes the code's structure; a person does it."),
         );
     }
+    key_reads(context, &mut seen, out);
+}
+
+/// `config["A:B"]` / `config.GetValue<T>("A:B")` in the settings a registration is built from
+/// (an initializer, a `with` copy, a property set before the call): read when the line runs.
+fn key_reads(context: &Context, seen: &mut Vec<Span>, out: &mut Vec<Finding>) {
+    for r in &context.facts.registrations {
+        let Some((settings, _)) = &r.settings else {
+            continue;
+        };
+        for assignment in settings.assignments() {
+            let crate::facts::model::Expr::ConfigRead { key: Some(key) } = &assignment.value else {
+                continue;
+            };
+            if seen.contains(&assignment.span) {
+                continue;
+            }
+            let Some(why) = key_arrives_later(context, key) else {
+                continue;
+            };
+            seen.push(assignment.span);
+            out.push(
+                Finding::new(
+                    &RULE,
+                    Site {
+                        file: r.site.file.clone(),
+                        span: assignment.span,
+                    },
+                    format!(
+                        "{} reads the key \"{key}\" while services are registered, before ConfigureAppWebHost and Key Vault add their sources; {why}, so the settings get an empty or stale value.",
+                        assignment.property
+                    ),
+                )
+                .related(r.site.clone(), "the registration that uses these settings")
+                .withheld("Making the read lazy changes the code's structure; a person does it."),
+            );
+        }
+    }
+}
+
+/// Why one configuration key's value comes from a source added after registration, if it does.
+fn key_arrives_later(context: &Context, key: &str) -> Option<String> {
+    if let Some(kv) = &context.external.key_vault
+        && let Some(secret) = kv.under(key).next()
+    {
+        return Some(format!(
+            "Key Vault ({}) holds {secret}, which is added later",
+            kv.source
+        ));
+    }
+    let set = context
+        .facts
+        .appsettings
+        .iter()
+        .filter(|f| f.is_deployed())
+        .any(|f| {
+            f.get(key)
+                .and_then(|e| e.value.as_config_string())
+                .is_some_and(|v| !v.trim().is_empty())
+        });
+    (!set).then(|| "no deployed appsettings file gives it a value, so it must come from a source added later (Key Vault, secret files)".to_string())
 }
 
 /// Where the settings were read eagerly, and a phrase for how.

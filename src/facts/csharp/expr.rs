@@ -158,6 +158,11 @@ pub fn classify(node: Node, file: &SourceFile) -> Expr {
                 return expr;
             }
         }
+        "element_access_expression" => {
+            if let Some(read) = configuration_index(node, file) {
+                return read;
+            }
+        }
         _ => {}
     }
     match member_path(node, file) {
@@ -204,7 +209,21 @@ fn classify_invocation(node: Node, file: &SourceFile) -> Option<Expr> {
             parts.push(part);
             Some(Expr::Section { root, parts })
         }
-        "Get" | "GetValue" if type_args.is_some() => {
+        "GetValue" => {
+            // `config.GetValue<string>("A:B")`: one key, read when the line runs.
+            let key = first_argument().and_then(|a| string_value(a, file));
+            let section = classify(receiver, file);
+            match section {
+                Expr::Section { .. } if type_args.is_some() && key.is_none() => {
+                    Some(Expr::SectionGet {
+                        section: Box::new(section),
+                        type_name: type_args.unwrap_or_default(),
+                    })
+                }
+                _ => Some(Expr::ConfigRead { key }),
+            }
+        }
+        "Get" if type_args.is_some() => {
             let section = classify(receiver, file);
             matches!(section, Expr::Section { .. }).then(|| Expr::SectionGet {
                 section: Box::new(section),
@@ -213,6 +232,24 @@ fn classify_invocation(node: Node, file: &SourceFile) -> Option<Expr> {
         }
         _ => None,
     }
+}
+
+/// `config["A:B"]` on something named like a configuration: one key, read when the line runs.
+fn configuration_index(node: Node, file: &SourceFile) -> Option<Expr> {
+    let target = node.child_by_field_name("expression")?;
+    let named = text(target, file).to_ascii_lowercase();
+    if !named.contains("config") {
+        return None;
+    }
+    let list = node.child_by_field_name("subscript")?;
+    let mut cursor = list.walk();
+    let argument = list
+        .named_children(&mut cursor)
+        .find(|c| c.kind() == "argument")
+        .and_then(argument_expression)?;
+    Some(Expr::ConfigRead {
+        key: string_value(argument, file),
+    })
 }
 
 fn expr_text(expr: &Expr, node: Node, file: &SourceFile) -> String {
