@@ -555,10 +555,11 @@ fn live_names(
 fn write_output(path: Option<&PathBuf>, text: &str) -> Result<(), String> {
     let Some(path) = path else {
         let mut stdout = std::io::stdout().lock();
-        return stdout
-            .write_all(text.as_bytes())
-            .and_then(|()| stdout.flush())
-            .map_err(|e| format!("cannot write the report: {e}"));
+        return match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+            // A reader that stopped early (`| head`) is not an error.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other.map_err(|e| format!("cannot write the report: {e}")),
+        };
     };
     let directory = path
         .parent()
