@@ -146,6 +146,10 @@ struct FixArgs {
     /// With --write: also in a git working tree with uncommitted changes.
     #[arg(long, requires = "write")]
     allow_dirty: bool,
+    /// Also apply unsafe fixes: those that change behaviour on purpose (removing the app's own
+    /// credentials from appsettings). Without it they are listed but left alone.
+    #[arg(long)]
+    unsafe_fixes: bool,
     /// Fix only these rules (comma-separated codes or names, e.g. MP101,MP108).
     #[arg(long, value_name = "RULES", value_delimiter = ',')]
     only: Vec<String>,
@@ -417,13 +421,36 @@ fn fix(args: FixArgs) -> ExitCode {
             );
         }
     }
-    let wanted = |f: &rules::Finding| only.is_empty() || only.iter().any(|r| r.code == f.rule.code);
+    let unsafe_fixes = args.unsafe_fixes;
+    let wanted = |f: &rules::Finding| {
+        let safe_enough = unsafe_fixes
+            || f.fix
+                .as_ref()
+                .is_none_or(|fix| fix.safety == crate::fixes::Safety::Safe);
+        safe_enough && (only.is_empty() || only.iter().any(|r| r.code == f.rule.code))
+    };
     let applied = crate::fixes::apply::apply(&mut analysis.findings, wanted);
     let left = analysis
         .findings
         .iter()
         .filter(|f| f.fix.is_none() && f.rule.code != "MP904")
         .count();
+    let unsafe_left = analysis
+        .findings
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| {
+            f.fix
+                .as_ref()
+                .is_some_and(|fix| fix.safety == crate::fixes::Safety::Unsafe)
+                && !applied.fixed.contains(i)
+        })
+        .count();
+    if unsafe_left > 0 {
+        eprintln!(
+            "{unsafe_left} unsafe fix(es) not applied (they change which credentials the app uses); review them with check and apply them with --unsafe-fixes"
+        );
+    }
     if args.write {
         let written = crate::fixes::write::write_all(&applied.changes);
         for (path, error) in &written.failed {
@@ -555,7 +582,10 @@ fn live_names(
 fn write_output(path: Option<&PathBuf>, text: &str) -> Result<(), String> {
     let Some(path) = path else {
         let mut stdout = std::io::stdout().lock();
-        return match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        return match stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+        {
             // A reader that stopped early (`| head`) is not an error.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
             other => other.map_err(|e| format!("cannot write the report: {e}")),

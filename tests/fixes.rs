@@ -81,7 +81,7 @@ fn fixable(report: &serde_json::Value) -> Vec<String> {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|f| !f["fix"].is_null())
+        .filter(|f| f["fix"]["safety"] == "safe")
         .map(|f| format!("{} {}:{}", f["rule"], f["path"], f["line"]))
         .collect()
 }
@@ -217,4 +217,25 @@ fn the_guide_examples_with_credentials_keep() {
             .contains("+  services.ConfigureMaskinportenClient(\"Maskinporten-Config-Path\");\r\n")
     );
     assert!(handler.contains("+    .UseMaskinportenAuthorization(\"altinn:dataaltinnno\");\r\n"));
+}
+
+/// Unsafe fixes (removing the app's own credentials) are left alone unless asked for, and then
+/// pass the same checks.
+#[test]
+fn unsafe_fixes_only_when_asked() {
+    let safe =
+        std::fs::read_to_string(fixture_dir("wrapper-helpers").join("expected-fix.patch")).unwrap();
+    assert!(!safe.contains("appsettings.json"), "{safe}");
+    fix_fixture_with(
+        "wrapper-helpers",
+        &["--unsafe-fixes"],
+        "expected-fix-unsafe.patch",
+    );
+    let unsafe_patch =
+        std::fs::read_to_string(fixture_dir("wrapper-helpers").join("expected-fix-unsafe.patch"))
+            .unwrap();
+    assert!(
+        unsafe_patch.contains("-    \"ClientId\": \"00000000-0000-0000-0000-000000000000\","),
+        "{unsafe_patch}"
+    );
 }

@@ -89,13 +89,19 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                         }));
                     }
                     let credentials = removed.len() > legacy.len();
+                    // Removing a client id or key that has a value changes which client signs.
+                    let changes_identity = removed[legacy.len()..].iter().any(|e| {
+                        e.value
+                            .as_config_string()
+                            .is_none_or(|v| !v.trim().is_empty())
+                    });
                     if sections::removes_secret(file, &removed) {
                         finding.fix_withheld = Some(sections::SECRET_WITHHELD.into());
                         out.push(finding);
                         continue;
                     }
                     finding.fix = Some(Fix {
-                        safety: if credentials {
+                        safety: if changes_identity {
                             Safety::Unsafe
                         } else {
                             Safety::Safe

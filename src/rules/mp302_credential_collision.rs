@@ -102,7 +102,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             }
             None => {
                 finding.fix = Some(Fix {
-                    safety: Safety::Unsafe,
+                    safety: if set { Safety::Unsafe } else { Safety::Safe },
                     description: format!(
                         "remove the app's own credentials from \"{DEFAULT_SECTION}\" in {}; the provisioned ones take their place",
                         sections::file_note(file)
