@@ -100,10 +100,16 @@ fn fix_fixture_with(name: &str, extra: &[&str], expected: &str) {
     let mut args = fixture_args(name);
     args.extend(extra.iter().map(|a| a.to_string()));
     let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    // `check` takes the same options, less the ones only `fix` has.
+    let check_refs: Vec<&str> = arg_refs
+        .iter()
+        .copied()
+        .filter(|a| *a != "--unsafe-fixes")
+        .collect();
     let work = tempfile::tempdir().unwrap();
     let dir = work.path().join(name);
     copy_tree(&fixture_dir(name), &dir);
-    let (before, _, _) = check_json(&dir, &arg_refs);
+    let (before, _, _) = check_json(&dir, &check_refs);
 
     let (patch, exit) = fix_diff(&dir, &args);
     assert_expected(&fixture_dir(name).join(expected), &patch);
@@ -117,7 +123,7 @@ fn fix_fixture_with(name: &str, extra: &[&str], expected: &str) {
     }
     git_apply(&dir, &patch);
 
-    let (after, _, _) = check_json(&dir, &arg_refs);
+    let (after, _, _) = check_json(&dir, &check_refs);
     assert!(
         fixable(&after).is_empty(),
         "fixable findings left: {:?}",
