@@ -51,6 +51,11 @@ pub struct ProjectFacts {
 }
 
 impl ProjectFacts {
+    /// The appsettings files a deployed app loads (not the Development or Local overlays).
+    pub fn deployed_appsettings(&self) -> impl Iterator<Item = &AppSettingsFile> {
+        self.appsettings.iter().filter(|f| f.is_deployed())
+    }
+
     /// The message handlers that look a client definition up by `key`.
     pub fn handlers_of(&self, key: &Key) -> Vec<&Registration> {
         self.registrations

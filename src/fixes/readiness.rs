@@ -378,9 +378,7 @@ fn resolve_value(
     };
     let key = format!("{path}:{property}");
     let found: Vec<_> = facts
-        .appsettings
-        .iter()
-        .filter(|f| f.is_deployed())
+        .deployed_appsettings()
         .filter_map(|f| f.get(&key).map(|e| (f, e)))
         .collect();
     let values: Vec<Option<String>> = found
@@ -472,7 +470,7 @@ fn unsupported_settings(
         }
     }
     if let Some(path) = settings.and_then(SettingsSource::section_path) {
-        for file in facts.appsettings.iter().filter(|f| f.is_deployed()) {
+        for file in facts.deployed_appsettings() {
             for entry in file.children(path) {
                 let Some(name) = unsupported(last_key(&entry.path)) else {
                     continue;
@@ -599,8 +597,6 @@ fn identity_blockers(registration: &Registration, facts: &ProjectFacts) -> Optio
 /// Whether any deployed appsettings value exists for this configuration key.
 pub fn config_value<'a>(facts: &'a ProjectFacts, key: &str) -> Option<&'a ConfigValue> {
     facts
-        .appsettings
-        .iter()
-        .filter(|f| f.is_deployed())
+        .deployed_appsettings()
         .find_map(|f| f.get(key).map(|e| &e.value))
 }

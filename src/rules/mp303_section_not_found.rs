@@ -34,12 +34,7 @@ None: define the section, or point the code at the one that exists.
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
-    let deployed: Vec<_> = context
-        .facts
-        .appsettings
-        .iter()
-        .filter(|f| f.is_deployed())
-        .collect();
+    let deployed: Vec<_> = context.facts.deployed_appsettings().collect();
     let mut seen: Vec<String> = Vec::new();
     for read in sections::section_reads(context) {
         let lower = read.path.to_ascii_lowercase();

@@ -141,16 +141,11 @@ fn key_arrives_later(context: &Context, key: &str) -> Option<String> {
             kv.source
         ));
     }
-    let set = context
-        .facts
-        .appsettings
-        .iter()
-        .filter(|f| f.is_deployed())
-        .any(|f| {
-            f.get(key)
-                .and_then(|e| e.value.as_config_string())
-                .is_some_and(|v| !v.trim().is_empty())
-        });
+    let set = context.facts.deployed_appsettings().any(|f| {
+        f.get(key)
+            .and_then(|e| e.value.as_config_string())
+            .is_some_and(|v| !v.trim().is_empty())
+    });
     (!set).then(|| "no deployed appsettings file gives it a value, so it must come from a source added later (Key Vault, secret files)".to_string())
 }
 
@@ -224,12 +219,7 @@ fn values_arrive_later(context: &Context, path: &str) -> Option<String> {
             kv.source
         ));
     }
-    let deployed: Vec<_> = context
-        .facts
-        .appsettings
-        .iter()
-        .filter(|f| f.is_deployed())
-        .collect();
+    let deployed: Vec<_> = context.facts.deployed_appsettings().collect();
     let has_key = deployed.iter().any(|f| {
         KEY_MATERIAL.iter().any(|key| {
             f.get(&format!("{path}:{key}"))
