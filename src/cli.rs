@@ -259,14 +259,14 @@ fn show_config(input: &InputArgs) -> ExitCode {
             "(default)"
         }
     };
-    let shown = |p: &Option<PathBuf>| p.as_ref().map(|p| crate::source::display_path(p));
+    let shown = |p: &Option<PathBuf>| p.as_ref().map(|p| crate::core::display_path(p));
     say!(
         out,
         "configuration file: {}",
         config
             .file
             .as_ref()
-            .map_or("none found".to_string(), |f| crate::source::display_path(f))
+            .map_or("none found".to_string(), |f| crate::core::display_path(f))
     );
     let credentials = input.credentials.or(config.credentials).unwrap_or_default();
     say!(
@@ -535,9 +535,9 @@ fn external(args: &InputArgs, config: &Config) -> Result<External, String> {
         .map(|path| {
             crate::facts::keyvault::read_names_file(path)
                 .map(|names| KeyVaultNames {
-                    source: crate::source::display_path(path),
+                    source: crate::core::display_path(path),
                     names: names.into_iter().map(|n| n.name).collect(),
-                    file: crate::source::SourceFile::read(path)
+                    file: crate::core::SourceFile::read(path)
                         .ok()
                         .map(std::sync::Arc::new),
                 })

@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::core::Severity;
 use crate::facts::external::Credentials;
-use crate::rules::{Finding, Severity};
+use crate::rules::Finding;
 
 pub const FILE_NAME: &str = "maskinporten-migrate.toml";
 
@@ -116,7 +117,7 @@ fn find(start: &Path) -> Option<PathBuf> {
 }
 
 fn read(path: &Path) -> Result<Config, String> {
-    let shown = crate::source::display_path(path);
+    let shown = crate::core::display_path(path);
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{shown}: cannot read the configuration: {e}"))?;
     let raw: RawConfig = toml::from_str(text.trim_start_matches('\u{feff}'))

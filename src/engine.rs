@@ -7,6 +7,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::core::InputProblem;
+use crate::core::{SourceFile, display_path};
 use crate::discover::{self, Candidate, FileKind, Project};
 use crate::facts::appsettings::{self, AppSettingsFile};
 use crate::facts::csharp::{self, CsFile};
@@ -14,10 +16,8 @@ use crate::facts::external::External;
 use crate::facts::policy;
 use crate::facts::resolve::{PolicyFile, ProjectFiles};
 use crate::facts::{prefilter, resolve};
-use crate::report::InputProblem;
 use crate::rules::suppressions::Suppression;
 use crate::rules::{self, Finding};
-use crate::source::{SourceFile, display_path};
 
 /// The result of a `check`.
 pub struct Analysis {

@@ -6,10 +6,10 @@
 
 pub mod cli;
 pub mod config;
+pub mod core;
 pub mod discover;
 pub mod engine;
 pub mod facts;
 pub mod fixes;
 pub mod report;
 pub mod rules;
-pub mod source;

@@ -9,18 +9,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::report::InputProblem;
-use crate::source::{SourceFile, Span, display_path};
+use crate::core::InputProblem;
+use crate::core::catalogue;
+use crate::core::{SourceFile, Span, display_path};
 use msbuild::MsBuildFile;
 pub use version::PackageVersion;
-
-/// The legacy package's NuGet id.
-pub const LEGACY_PACKAGE: &str = "Altinn.ApiClients.Maskinporten";
-const APP_PACKAGES: [&str; 3] = [
-    "Altinn.App.Api",
-    "Altinn.App.Core",
-    "Altinn.App.Api.Experimental",
-];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -345,14 +338,14 @@ fn load_project(
         version: resolve(reference),
     };
 
-    let app_reference = APP_PACKAGES.iter().find_map(|package| {
+    let app_reference = catalogue::APP_PACKAGES.iter().find_map(|package| {
         references
             .iter()
             .find(|(_, r)| r.name.eq_ignore_ascii_case(package))
     });
     let legacy_reference = references
         .iter()
-        .find(|(_, r)| r.name.eq_ignore_ascii_case(LEGACY_PACKAGE))
+        .find(|(_, r)| r.name.eq_ignore_ascii_case(catalogue::LEGACY_PACKAGE))
         .map(site);
     let altinn_reference = app_reference.map(site);
     let altinn_version = altinn_reference

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
-use crate::source::{SourceFile, Span};
+use crate::core::{SourceFile, Span};
 
 /// A `<PackageReference>` item.
 #[derive(Debug, Clone)]

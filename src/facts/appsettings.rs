@@ -8,7 +8,7 @@ use jsonc_parser::ast::{ObjectPropName, Value as JsonValue};
 use jsonc_parser::common::Ranged;
 use jsonc_parser::{CollectOptions, ParseOptions};
 
-use crate::source::{SourceFile, Span};
+use crate::core::{SourceFile, Span};
 
 /// A scalar configuration value.
 #[derive(Debug, Clone, PartialEq)]

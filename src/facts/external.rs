@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::source::{SourceFile, Span, display_path};
+use crate::core::{SourceFile, Span, display_path};
 
 /// Secret names, as listed from a vault or a names file (never values).
 #[derive(Debug, Clone)]
@@ -18,10 +18,10 @@ pub struct KeyVaultNames {
 
 impl KeyVaultNames {
     /// Where `name` is written in the names file, if the names came from a file.
-    pub fn site_of(&self, name: &str) -> Option<crate::facts::model::Site> {
+    pub fn site_of(&self, name: &str) -> Option<crate::core::Site> {
         let file = self.file.as_ref()?;
         let at = file.text.find(name)?;
-        Some(crate::facts::model::Site {
+        Some(crate::core::Site {
             file: file.clone(),
             span: file.span_of_text(at, at + name.len()),
         })

@@ -2,22 +2,7 @@
 //! everything a migration needs, token-service and shim uses, options, usings, built-in client
 //! overrides, and the appsettings around them. Every fact carries the exact place it came from.
 
-use std::sync::Arc;
-
-use crate::source::{SourceFile, Span};
-
-/// A place in a file.
-#[derive(Debug, Clone)]
-pub struct Site {
-    pub file: Arc<SourceFile>,
-    pub span: Span,
-}
-
-impl Site {
-    pub fn text(&self) -> &str {
-        self.file.slice(self.span)
-    }
-}
+use crate::core::{Site, Span};
 
 /// A C# expression reduced to what the rules can reason about.
 #[derive(Debug, Clone, PartialEq)]

@@ -14,7 +14,7 @@ use quick_xml::XmlVersion;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::reader::Reader;
 
-use crate::source::{SourceFile, Span};
+use crate::core::{SourceFile, Span};
 
 /// The subject attribute that names the organisation a request is made for.
 pub const ORG_ATTRIBUTE: &str = "urn:altinn:org";

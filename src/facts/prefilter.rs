@@ -1,21 +1,14 @@
-//! The byte prefilter: a C# file is parsed only when it mentions one of the names the extractor
-//! looks for. Every legacy entry point, namespace and shim contains one of these words, and so
-//! does a host set-up that orders configuration sources (web host, Key Vault); they are spelled
-//! as C# (which is case-sensitive) requires; an exact search is many times faster than a
-//! case-insensitive one.
+//! The byte prefilter: a C# file is parsed only when it mentions one of the words of
+//! `catalogue::PREFILTER_WORDS`. Every legacy entry point, namespace and shim contains one of
+//! them, and so does a host set-up that orders configuration sources (web host, Key Vault); they
+//! are spelled as C# (which is case-sensitive) requires, and an exact search is many times faster
+//! than a case-insensitive one.
 
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 
-const NEEDLES: [&str; 6] = [
-    "Maskinporten",
-    "ConfigureAppWebHost",
-    "AzureKeyVault",
-    "IX509CertificateProvider",
-    "IClientDefinition",
-    "ITokenCacheProvider",
-];
+use crate::core::catalogue;
 
 /// Whether a C# file can hold anything the extractor reports.
 pub fn may_matter(text: &[u8]) -> bool {
@@ -23,7 +16,7 @@ pub fn may_matter(text: &[u8]) -> bool {
     MATCHER
         .get_or_init(|| {
             AhoCorasick::builder()
-                .build(NEEDLES)
+                .build(catalogue::PREFILTER_WORDS)
                 .expect("the prefilter patterns are valid")
         })
         .is_match(text)

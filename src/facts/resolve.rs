@@ -12,23 +12,10 @@ use crate::facts::appsettings::AppSettingsFile;
 use crate::facts::csharp::{Arg, Call, Constant, CsFile, RefContext, TypeDecl};
 use crate::facts::model::*;
 
-pub const LEGACY_NAMESPACE: &str = "Altinn.ApiClients.Maskinporten";
-const LEGACY_CONFIG_NAMESPACE: &str = "Altinn.ApiClients.Maskinporten.Config";
-const BUILTIN_MODELS_NAMESPACE: &str = "Altinn.App.Core.Features.Maskinporten.Models";
-/// Where the app-lib shims live (the namespace moved between Altinn.App 7 and 8).
-const SHIM_NAMESPACES: [&str; 2] = [
-    "Altinn.App.Core.Internal.Maskinporten",
-    "Altinn.App.Core.Infrastructure.Clients.Maskinporten",
-];
-const OPTIONS_TYPES: [&str; 3] = ["IOptions", "IOptionsMonitor", "IOptionsSnapshot"];
-const SERVICE_REGISTRATIONS: [&str; 6] = [
-    "AddSingleton",
-    "AddTransient",
-    "AddScoped",
-    "TryAddSingleton",
-    "TryAddTransient",
-    "TryAddScoped",
-];
+use crate::core::catalogue::{
+    self, BUILTIN_MODELS_NAMESPACE, LEGACY_CONFIG_NAMESPACE, LEGACY_NAMESPACE, OPTIONS_TYPES,
+    SERVICE_REGISTRATIONS, SHIM_NAMESPACES, is_legacy_namespace,
+};
 
 /// What the rules know about one project (or about the files outside any project).
 #[derive(Debug, Default)]
@@ -202,7 +189,7 @@ fn custom_definitions<'a>(types: &HashMap<&'a str, &'a TypeDecl>) -> Vec<&'a Typ
         let before = found.len();
         for t in types.values() {
             let is_definition = t.bases.iter().any(|b| {
-                b == "IClientDefinition"
+                b == catalogue::DEFINITION_INTERFACE
                     || library_definition(b).is_some()
                     || found.iter().any(|f| &f.name == b)
             });
@@ -219,13 +206,12 @@ fn custom_definitions<'a>(types: &HashMap<&'a str, &'a TypeDecl>) -> Vec<&'a Typ
 }
 
 fn library_definition(name: &str) -> Option<DefinitionKind> {
-    match last_segment(name) {
-        "SettingsJwkClientDefinition" => Some(DefinitionKind::Jwk),
-        "SettingsX509ClientDefinition" => Some(DefinitionKind::X509),
-        "Pkcs12ClientDefinition" => Some(DefinitionKind::Pkcs12),
-        "CertificateStoreClientDefinition" => Some(DefinitionKind::CertificateStore),
-        _ => None,
-    }
+    catalogue::library_definition(name).map(|credential| match credential {
+        catalogue::Credential::Jwk => DefinitionKind::Jwk,
+        catalogue::Credential::X509 => DefinitionKind::X509,
+        catalogue::Credential::Pkcs12 => DefinitionKind::Pkcs12,
+        catalogue::Credential::CertificateStore => DefinitionKind::CertificateStore,
+    })
 }
 
 /// The usings that apply to one file.
@@ -262,13 +248,6 @@ impl Imports<'_> {
     }
 }
 
-pub fn is_legacy_namespace(namespace: &str) -> bool {
-    namespace == LEGACY_NAMESPACE
-        || namespace
-            .strip_prefix(LEGACY_NAMESPACE)
-            .is_some_and(|rest| rest.starts_with('.'))
-}
-
 /// Builds the facts of one project from its files.
 /// A project's files, as extracted.
 #[derive(Debug, Default)]
@@ -283,7 +262,7 @@ pub struct ProjectFiles {
 /// An authorization policy with the app owner it may name.
 #[derive(Debug)]
 pub struct PolicyFile {
-    pub file: std::sync::Arc<crate::source::SourceFile>,
+    pub file: std::sync::Arc<crate::core::SourceFile>,
     pub policy: crate::facts::policy::Policy,
     /// The `org` of `applicationmetadata.json`, when found.
     pub org: Option<String>,
@@ -334,7 +313,7 @@ pub fn resolve(project: Option<&Project>, input: ProjectFiles) -> ProjectFacts {
         resolve_type_refs(file, &imports, &symbols, &mut facts);
         facts.startup.extend(file.startup.iter().cloned());
         for t in &file.types {
-            if t.bases.iter().any(|b| b == "ITokenCacheProvider") && imports.imports_legacy() {
+            if t.bases.iter().any(|b| b == catalogue::TOKEN_CACHE) && imports.imports_legacy() {
                 facts.cache_providers.push(CacheProviderUse {
                     description: format!("`{}` implements a custom `ITokenCacheProvider`", t.name),
                     site: t.site.clone(),
@@ -346,15 +325,14 @@ pub fn resolve(project: Option<&Project>, input: ProjectFiles) -> ProjectFacts {
 }
 
 fn resolve_call(call: &Call, imports: &Imports, symbols: &Symbols, facts: &mut ProjectFacts) {
-    match call.name.as_str() {
-        "AddMaskinportenHttpClient"
-        | "RegisterMaskinportenClientDefinition"
-        | "AddMaskinportenHttpMessageHandler" => {
+    let name = call.name.as_str();
+    match name {
+        _ if catalogue::REGISTRATION_METHODS.contains(&name) => {
             if let Some(registration) = legacy_registration(call, imports, symbols) {
                 facts.registrations.push(registration);
             }
         }
-        "ConfigureMaskinportenClient" if !symbols.declares_method(&call.name) => {
+        catalogue::CLIENT_OVERRIDE if !symbols.declares_method(name) => {
             if let Some(arg) = call.args.first() {
                 facts.client_overrides.push(ClientOverride {
                     site: call.site.clone(),
@@ -362,12 +340,7 @@ fn resolve_call(call: &Call, imports: &Imports, symbols: &Symbols, facts: &mut P
                 });
             }
         }
-        "UseMaskinportenAuthorization"
-        | "UseMaskinportenAltinnAuthorization"
-        | "UseMaskinportenAuthorisation"
-        | "UseMaskinportenAltinnAuthorisation"
-            if !symbols.declares_method(&call.name) =>
-        {
+        _ if catalogue::BUILTIN_AUTHORIZATION.contains(&name) && !symbols.declares_method(name) => {
             facts.builtin_clients.push(BuiltinClient {
                 site: call.site.clone(),
                 exchange: call.name.contains("Altinn"),
@@ -378,13 +351,13 @@ fn resolve_call(call: &Call, imports: &Imports, symbols: &Symbols, facts: &mut P
                     .collect(),
             });
         }
-        "AddMaskinportenJwkTokenProvider" if !symbols.declares_method(&call.name) => {
+        catalogue::SHIM_REGISTRATION if !symbols.declares_method(name) => {
             facts.shims.push(ShimUse {
                 name: call.name.clone(),
                 site: call.site.clone(),
             });
         }
-        "Configure" | "AddOptions" => {
+        _ if catalogue::OPTIONS_METHODS.contains(&name) => {
             if let Some(type_arg) = call.type_args.first()
                 && is_legacy_settings_type(&type_arg.text, imports, symbols)
             {
@@ -394,7 +367,7 @@ fn resolve_call(call: &Call, imports: &Imports, symbols: &Symbols, facts: &mut P
                 });
             }
         }
-        name if SERVICE_REGISTRATIONS.contains(&name) => {
+        _ if SERVICE_REGISTRATIONS.contains(&name) => {
             let Some(service) = call.type_args.first() else {
                 return;
             };
@@ -403,11 +376,11 @@ fn resolve_call(call: &Call, imports: &Imports, symbols: &Symbols, facts: &mut P
                     && !symbols.declares_type(wanted)
                     && (imports.imports_legacy() || service.text.starts_with(LEGACY_NAMESPACE))
             };
-            if legacy_name("IMaskinportenService") {
+            if legacy_name(catalogue::TOKEN_SERVICE) {
                 facts.token_services.push(TokenServiceUse::Registered {
                     site: call.site.clone(),
                 });
-            } else if legacy_name("ITokenCacheProvider") {
+            } else if legacy_name(catalogue::TOKEN_CACHE) {
                 let implementation = call
                     .type_args
                     .get(1)
@@ -442,25 +415,13 @@ fn is_legacy_settings_type(written: &str, imports: &Imports, symbols: &Symbols) 
     if let Some(target) = imports.alias(base) {
         return target.starts_with(LEGACY_CONFIG_NAMESPACE);
     }
-    if base != "MaskinportenSettings" || symbols.declares_type(base) {
+    if base != catalogue::SETTINGS_TYPE || symbols.declares_type(base) {
         return false;
     }
     // Only the legacy library ever had the generic `MaskinportenSettings<TDefinition>`.
     let generic = written.contains('<');
     imports.imports(LEGACY_CONFIG_NAMESPACE)
         && (generic || !imports.imports(BUILTIN_MODELS_NAMESPACE))
-}
-
-/// The argument counts the library's overloads accept, by method and number of type arguments.
-fn library_arity(name: &str, type_args: usize) -> Option<std::ops::RangeInclusive<usize>> {
-    match (name, type_args) {
-        ("AddMaskinportenHttpClient", 1) => Some(2..=3),
-        ("AddMaskinportenHttpClient", 2 | 3) => Some(1..=2),
-        ("RegisterMaskinportenClientDefinition", 1) => Some(2..=2),
-        ("AddMaskinportenHttpMessageHandler", 1) => Some(1..=2),
-        ("AddMaskinportenHttpMessageHandler", 2) => Some(0..=1),
-        _ => None,
-    }
 }
 
 fn definition_of(call: &Call, imports: &Imports, symbols: &Symbols) -> Option<Definition> {
@@ -478,7 +439,7 @@ fn definition_of(call: &Call, imports: &Imports, symbols: &Symbols) -> Option<De
         m.type_params.iter().any(|p| {
             p.name == name
                 && p.constraints.iter().any(|c| {
-                    last_segment(c) == "IClientDefinition"
+                    last_segment(c) == catalogue::DEFINITION_INTERFACE
                         || library_definition(c).is_some()
                         || symbols.custom_definitions.iter().any(|t| &t.name == c)
                 })
@@ -503,7 +464,7 @@ fn definition_of(call: &Call, imports: &Imports, symbols: &Symbols) -> Option<De
 
 fn legacy_registration(call: &Call, imports: &Imports, symbols: &Symbols) -> Option<Registration> {
     let type_count = call.type_args.len();
-    let arity = library_arity(&call.name, type_count)?;
+    let arity = catalogue::legacy_arity(&call.name, type_count)?;
     if !arity.contains(&call.args.len()) || symbols.declares_method_for(call) {
         return None;
     }
@@ -516,14 +477,14 @@ fn legacy_registration(call: &Call, imports: &Imports, symbols: &Symbols) -> Opt
     };
     let lambda_at = |i: usize| call.args.get(i).and_then(|a| a.lambda.clone());
     let (kind, settings, configure) = match (call.name.as_str(), type_count) {
-        ("AddMaskinportenHttpClient", 1) => (
+        (catalogue::ADD_HTTP_CLIENT, 1) => (
             RegistrationKind::NamedClient {
                 name: key(call.args.first())?,
             },
             settings_at(1),
             lambda_at(2),
         ),
-        ("AddMaskinportenHttpClient", _) => (
+        (catalogue::ADD_HTTP_CLIENT, _) => (
             RegistrationKind::TypedClient {
                 client: call.type_args[1].text.clone(),
                 implementation: call.type_args.get(2).map(|t| t.text.clone()),
@@ -531,7 +492,7 @@ fn legacy_registration(call: &Call, imports: &Imports, symbols: &Symbols) -> Opt
             settings_at(0),
             lambda_at(1),
         ),
-        ("RegisterMaskinportenClientDefinition", _) => (
+        (catalogue::REGISTER_DEFINITION, _) => (
             RegistrationKind::ClientDefinition {
                 key: key(call.args.first())?,
             },
@@ -607,7 +568,7 @@ fn resolve_type_refs(
         }
         let group = (r.class.clone(), r.name.clone());
         match r.name.as_str() {
-            "IMaskinportenService" if is_declaration(r.context) => {
+            catalogue::TOKEN_SERVICE if is_declaration(r.context) => {
                 let qualified_legacy = r
                     .qualified
                     .as_deref()
@@ -626,7 +587,7 @@ fn resolve_type_refs(
                     .calls
                     .iter()
                     .filter(|c| {
-                        matches!(c.name.as_str(), "GetToken" | "ExchangeToAltinnToken")
+                        catalogue::TOKEN_CALLS.contains(&c.name.as_str())
                             && c.enclosing_class == r.class
                             && c.receiver.as_ref().is_some_and(|(_, e)| match e {
                                 Expr::Path(p) => {
@@ -643,9 +604,7 @@ fn resolve_type_refs(
                     calls,
                 });
             }
-            "IMaskinportenTokenProvider" | "IX509CertificateProvider"
-                if r.context != RefContext::Other =>
-            {
+            name if catalogue::SHIM_TYPES.contains(&name) && r.context != RefContext::Other => {
                 let qualified = r
                     .qualified
                     .as_deref()
@@ -660,7 +619,7 @@ fn resolve_type_refs(
                     site: r.site.clone(),
                 });
             }
-            "MaskinportenSettings"
+            catalogue::SETTINGS_TYPE
                 if r.container
                     .as_deref()
                     .is_some_and(|c| OPTIONS_TYPES.contains(&c))

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::{Edit, derive};
+use crate::core::{SourceFile, Span};
 use crate::rules::Finding;
-use crate::source::{SourceFile, Span};
 
 /// A file's new content.
 #[derive(Debug, Clone)]
@@ -216,7 +216,7 @@ fn keep_parsable(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::facts::model::Site;
+    use crate::core::Site;
     use crate::fixes::{Fix, Safety};
     use std::path::Path;
 

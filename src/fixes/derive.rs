@@ -9,71 +9,10 @@ use std::sync::Arc;
 
 use super::apply::apply_edits;
 use super::{Edit, Fix, Safety, text};
-use crate::facts::model::Site;
+use crate::core::Site;
+use crate::core::catalogue::{self, BUILTIN_EXTENSIONS_NAMESPACE as BUILT_IN_NAMESPACE};
+use crate::core::{SourceFile, Span};
 use crate::rules::Finding;
-use crate::source::{SourceFile, Span};
-
-const BUILT_IN_NAMESPACE: &str = "Altinn.App.Api.Extensions";
-
-/// The public names of each legacy namespace: a using stays while any of them is used.
-const LEGACY_NAMES: [(&str, &[&str]); 8] = [
-    (
-        "Altinn.ApiClients.Maskinporten.Extensions",
-        &[
-            "AddMaskinportenHttpClient",
-            "RegisterMaskinportenClientDefinition",
-            "AddMaskinportenHttpMessageHandler",
-            "SetMaskinportenRequestContext",
-            "GetMaskinportenRequestContext",
-        ],
-    ),
-    (
-        "Altinn.ApiClients.Maskinporten.Services",
-        &[
-            "SettingsJwkClientDefinition",
-            "SettingsX509ClientDefinition",
-            "Pkcs12ClientDefinition",
-            "CertificateStoreClientDefinition",
-            "MaskinportenService",
-            "MemoryTokenCacheProvider",
-            "FileTokenCacheProvider",
-        ],
-    ),
-    (
-        "Altinn.ApiClients.Maskinporten.Config",
-        &["MaskinportenSettings"],
-    ),
-    (
-        "Altinn.ApiClients.Maskinporten.Interfaces",
-        &[
-            "IClientDefinition",
-            "IMaskinportenService",
-            "IMaskinportenSettings",
-            "ITokenCacheProvider",
-        ],
-    ),
-    (
-        "Altinn.ApiClients.Maskinporten.Models",
-        &[
-            "TokenResponse",
-            "ClientSecrets",
-            "TokenRequestException",
-            "MaskinportenRequestContext",
-        ],
-    ),
-    (
-        "Altinn.ApiClients.Maskinporten.Handlers",
-        &["MaskinportenTokenHandler"],
-    ),
-    (
-        "Altinn.ApiClients.Maskinporten.Factories",
-        &["MaskinportenHttpMessageHandlerFactory"],
-    ),
-    (
-        "Altinn.ApiClients.Maskinporten.Helpers",
-        &["MaskinportenClientDefinitionHelper"],
-    ),
-];
 
 /// Adds the derived edits to the findings they belong to, and those findings to `accepted`.
 pub fn add_derived(
@@ -245,11 +184,7 @@ fn remove_unused_legacy_usings(
     for i in candidates {
         let file = findings[i].site.file.clone();
         let namespace = using_namespace(findings[i].site.text());
-        let Some(names) = LEGACY_NAMES
-            .iter()
-            .find(|(n, _)| *n == namespace)
-            .map(|(_, names)| *names)
-        else {
+        let Some(names) = catalogue::legacy_names_of(&namespace) else {
             continue;
         };
         let used = used_by_file.entry(file.path.clone()).or_insert_with(|| {

@@ -3,9 +3,9 @@
 //! too, and a section that would be left empty is removed whole.
 
 use super::{Edit, text};
+use crate::core::Site;
+use crate::core::Span;
 use crate::facts::appsettings::{AppSettingsFile, ConfigEntry};
-use crate::facts::model::Site;
-use crate::source::Span;
 
 /// The edits that remove `keys` (direct children of `section`) from `file`.
 pub fn remove_keys(file: &AppSettingsFile, section: &str, keys: &[&ConfigEntry]) -> Vec<Edit> {
@@ -82,8 +82,8 @@ fn edit(file: &AppSettingsFile, span: Span) -> Edit {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::SourceFile;
     use crate::facts::appsettings::parse;
-    use crate::source::SourceFile;
     use std::path::Path;
     use std::sync::Arc;
 

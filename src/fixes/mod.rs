@@ -12,7 +12,7 @@ pub mod write;
 
 use serde::Serialize;
 
-use crate::facts::model::Site;
+use crate::core::Site;
 
 /// How safe it is to apply a fix without reading it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -3,6 +3,8 @@
 //! way (a blocker names its rule, the reason and the place). The MP2xx/MP9xx rules report the
 //! blockers; MP101-MP104 quote them in `fix_withheld`.
 
+use crate::core::Site;
+use crate::core::catalogue::UNSUPPORTED_SETTINGS;
 use crate::discover::Project;
 use crate::facts::appsettings::ConfigValue;
 use crate::facts::model::*;
@@ -11,18 +13,6 @@ use crate::facts::resolve::ProjectFacts;
 /// The first Altinn.App version with `UseMaskinportenAuthorization` and
 /// `UseMaskinportenAltinnAuthorization` under their stable names.
 pub const MINIMUM_VERSION: (u64, u64, u64) = (8, 7, 0);
-
-/// Settings the built-in client has no equivalent for.
-pub const UNSUPPORTED_SETTINGS: [&str; 8] = [
-    "ConsumerOrgNo",
-    "Resource",
-    "EnterpriseUserName",
-    "EnterpriseUserPassword",
-    "UseAltinnTestOrg",
-    "TokenExchangeEnvironment",
-    "OverwriteAuthorizationHeader",
-    "Kid",
-];
 
 /// Something that keeps a registration from being migrated automatically.
 #[derive(Debug, Clone)]
@@ -138,7 +128,7 @@ impl ProjectGate<'_> {
             },
             None => Site {
                 file: self.project.csproj.clone(),
-                span: crate::source::Span::new(0, 0),
+                span: crate::core::Span::new(0, 0),
             },
         }
     }
@@ -332,7 +322,7 @@ fn code_assignments<'a>(
     all
 }
 
-fn site_of(registration: &Registration, span: crate::source::Span) -> Site {
+fn site_of(registration: &Registration, span: crate::core::Span) -> Site {
     Site {
         file: registration.site.file.clone(),
         span,

@@ -7,8 +7,9 @@
 use super::readiness::Target;
 use super::text;
 use super::{Edit, Fix, Safety};
-use crate::facts::model::{Key, Registration, RegistrationKind, SettingsSource, Site};
-use crate::source::Span;
+use crate::core::Site;
+use crate::core::Span;
+use crate::facts::model::{Key, Registration, RegistrationKind, SettingsSource};
 
 /// The fix for a typed client, named client or handler registration; None when the call has a
 /// shape the rewrite does not handle (it then says why).

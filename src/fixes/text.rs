@@ -2,7 +2,7 @@
 //! indentation of a line, whole-line ranges for removing a statement or a property, and the
 //! comments inside a range that is about to be replaced.
 
-use crate::source::{SourceFile, Span};
+use crate::core::{SourceFile, Span};
 
 /// The file's line ending: CRLF when its first line ends with one.
 pub fn line_ending(file: &SourceFile) -> &'static str {

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::source::SourceFile;
+use crate::core::SourceFile;
 
 /// How many syntax errors `text` has, read as the kind of `file`.
 pub fn errors(file: &SourceFile, text: &str) -> usize {

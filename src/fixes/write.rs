@@ -28,7 +28,7 @@ pub fn dirty_worktree(paths: &[PathBuf]) -> Option<String> {
             .output()
             .ok()?;
         (output.status.success() && !output.stdout.is_empty())
-            .then(|| crate::source::display_path(path))
+            .then(|| crate::core::display_path(path))
     })
 }
 

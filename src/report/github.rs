@@ -2,7 +2,7 @@
 //! (`::error file=…,line=…,endLine=…,title=MP101 …::message`), shown inline in pull requests.
 
 use super::Outcome;
-use crate::rules::Severity;
+use crate::core::Severity;
 
 /// Escapes a workflow command's message.
 fn data(text: &str) -> String {

@@ -7,8 +7,9 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, Na
 
 use super::Outcome;
 use super::redact::redact;
-use crate::facts::model::Site;
-use crate::rules::{Finding, Severity};
+use crate::core::Severity;
+use crate::core::Site;
+use crate::rules::Finding;
 
 /// One rendered diagnostic, with its own source so related places may sit in other files.
 #[derive(Debug)]

@@ -4,10 +4,11 @@
 use serde::Serialize;
 
 use super::{InputProblem, Outcome, Summary};
+use crate::core::Severity;
+use crate::core::Site;
 use crate::discover::ProjectKind;
-use crate::facts::model::Site;
 use crate::fixes::Safety;
-use crate::rules::{Finding, Severity};
+use crate::rules::Finding;
 
 pub const VERSION: u32 = 1;
 

@@ -11,24 +11,10 @@ pub mod plan;
 pub mod redact;
 pub mod sarif;
 
+use crate::core::InputProblem;
+use crate::core::Severity;
 use crate::discover::Project;
-use crate::rules::{Finding, Severity};
-
-/// A file or path the run could not use as it is, said on stderr and in machine output.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-pub struct InputProblem {
-    pub path: String,
-    pub message: String,
-}
-
-impl InputProblem {
-    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        InputProblem {
-            path: path.into(),
-            message: message.into(),
-        }
-    }
-}
+use crate::rules::Finding;
 
 /// Everything a renderer needs.
 pub struct Outcome<'a> {

@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use super::{Outcome, fingerprint};
-use crate::facts::model::Site;
+use crate::core::Site;
 use crate::rules::{Finding, RULES, Severity};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";

@@ -1,9 +1,9 @@
 //! What MP304 and MP305 share: where the app adds Key Vault as a configuration source, and
 //! which of the vault's secrets look like Maskinporten settings.
 
+use crate::core::Site;
 use crate::facts::csharp::startup::StartupKind;
 use crate::facts::external::KeyVaultNames;
-use crate::facts::model::Site;
 use crate::rules::{Context, Finding};
 
 /// The first place the app adds Key Vault as a configuration source.

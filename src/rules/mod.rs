@@ -40,34 +40,13 @@ mod scopes;
 mod sections;
 pub mod suppressions;
 
-use std::fmt;
-
-use serde::Serialize;
-
+pub use crate::core::Severity;
+use crate::core::Site;
 use crate::discover::Project;
 use crate::facts::external::External;
-use crate::facts::model::Site;
 use crate::facts::resolve::ProjectFacts;
 use crate::fixes::Fix;
 use crate::fixes::readiness::{Blocker, ProjectGate};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        })
-    }
-}
 
 /// Which projects a rule looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

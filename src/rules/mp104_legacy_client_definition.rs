@@ -3,11 +3,12 @@
 
 use super::registration;
 use super::{Applies, Context, Finding, Rule, Severity};
+use crate::core::Site;
+use crate::core::Span;
+use crate::core::catalogue::DEFAULT_SECTION;
+use crate::facts::model::Registration;
 use crate::facts::model::RegistrationKind;
-use crate::facts::model::{Registration, Site};
 use crate::fixes::{Edit, Fix, Safety, readiness, rewrite, text};
-use crate::rules::sections::DEFAULT_SECTION;
-use crate::source::Span;
 
 pub static RULE: Rule = Rule {
     code: "MP104",

@@ -2,7 +2,7 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP107`.
 
 use super::{Applies, Context, Finding, Rule, Severity};
-use crate::facts::model::Site;
+use crate::core::Site;
 use crate::fixes::rewrite;
 
 pub static RULE: Rule = Rule {

@@ -2,7 +2,7 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP109`.
 
 use super::{Applies, Context, Finding, Rule, Severity};
-use crate::facts::model::Site;
+use crate::core::Site;
 
 pub static RULE: Rule = Rule {
     code: "MP109",

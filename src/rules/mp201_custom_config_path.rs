@@ -2,7 +2,8 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP201`.
 
 use super::{Applies, Context, Finding, Rule, Severity};
-use crate::facts::model::{ClientOverrideArgument, Site};
+use crate::core::Site;
+use crate::facts::model::ClientOverrideArgument;
 use crate::fixes::rewrite;
 
 pub static RULE: Rule = Rule {

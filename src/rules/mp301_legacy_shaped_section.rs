@@ -1,8 +1,9 @@
 //! MP301 legacy-shaped-section: A section the built-in client binds holds keys of the legacy settings.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP301`.
 
-use super::sections::{self, CREDENTIAL_KEYS, DEFAULT_SECTION, LEGACY_KEYS};
+use super::sections;
 use super::{Applies, Context, Finding, Rule, Severity};
+use crate::core::catalogue::{CREDENTIAL_KEYS, DEFAULT_SECTION, LEGACY_KEYS, is_one_of};
 use crate::facts::appsettings::{AppSettingsFile, ConfigEntry};
 use crate::fixes::{Edit, Fix, Safety, json_edit};
 
@@ -46,7 +47,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             };
             let legacy: Vec<_> = file
                 .children(&path)
-                .filter(|e| sections::is_one_of(sections::key_name(&e.path), &LEGACY_KEYS))
+                .filter(|e| is_one_of(sections::key_name(&e.path), &LEGACY_KEYS))
                 .collect();
             let Some(first) = legacy.first() else {
                 continue;
@@ -84,9 +85,11 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                     let mut removed = legacy.clone();
                     let collides = path.eq_ignore_ascii_case(DEFAULT_SECTION);
                     if collides {
-                        removed.extend(file.children(&path).filter(|e| {
-                            sections::is_one_of(sections::key_name(&e.path), &CREDENTIAL_KEYS)
-                        }));
+                        removed.extend(
+                            file.children(&path).filter(|e| {
+                                is_one_of(sections::key_name(&e.path), &CREDENTIAL_KEYS)
+                            }),
+                        );
                     }
                     let credentials = removed.len() > legacy.len();
                     // Removing a client id or key that has a value changes which client signs.

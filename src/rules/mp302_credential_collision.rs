@@ -1,8 +1,9 @@
 //! MP302 credential-collision: ClientId/Jwk/JwkBase64 under MaskinportenSettings in appsettings merge with the provisioned credentials.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP302`.
 
-use super::sections::{self, CREDENTIAL_KEYS, DEFAULT_SECTION, LEGACY_KEYS};
+use super::sections;
 use super::{Applies, Context, Finding, Rule, Severity};
+use crate::core::catalogue::{CREDENTIAL_KEYS, DEFAULT_SECTION, LEGACY_KEYS, is_one_of};
 use crate::fixes::{Fix, Safety, json_edit};
 
 pub static RULE: Rule = Rule {
@@ -47,7 +48,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
     for file in &context.facts.appsettings {
         let keys: Vec<_> = file
             .children(DEFAULT_SECTION)
-            .filter(|e| sections::is_one_of(sections::key_name(&e.path), &CREDENTIAL_KEYS))
+            .filter(|e| is_one_of(sections::key_name(&e.path), &CREDENTIAL_KEYS))
             .collect();
         let Some(first) = keys.first() else {
             continue;
@@ -83,7 +84,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
         }
         let has_legacy_keys = file
             .children(DEFAULT_SECTION)
-            .any(|e| sections::is_one_of(sections::key_name(&e.path), &LEGACY_KEYS));
+            .any(|e| is_one_of(sections::key_name(&e.path), &LEGACY_KEYS));
         if context.keep() {
             out.push(finding.withheld(
                 "Kept: with --credentials keep the app supplies its own credentials (do not select scopes in Altinn Studio for it, or they collide).",

@@ -2,8 +2,9 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP304`.
 
 use super::keyvault_secrets::{vault_call, with_name_site};
-use super::sections::{DEFAULT_SECTION, built_in_sections};
+use super::sections::built_in_sections;
 use super::{Applies, Context, Finding, Rule, Severity};
+use crate::core::catalogue::DEFAULT_SECTION;
 use crate::facts::external::KeyVaultNames;
 
 pub static RULE: Rule = Rule {
@@ -75,7 +76,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
 /// section's rename (EncodedJwk is JwkBase64, Environment is Authority, as a URL).
 fn keep_rename(
     kv: &crate::facts::external::KeyVaultNames,
-    call: &crate::facts::model::Site,
+    call: &crate::core::Site,
     name: &str,
 ) -> Option<Finding> {
     let (stem, key) = name.rsplit_once("--")?;

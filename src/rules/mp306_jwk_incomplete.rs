@@ -3,6 +3,7 @@
 
 use super::sections;
 use super::{Applies, Context, Finding, Rule, Severity};
+use crate::core::catalogue::is_one_of;
 use crate::facts::appsettings::{AppSettingsFile, ConfigEntry, ConfigValue};
 use crate::facts::jwk::{self, JwkShape};
 
@@ -50,7 +51,7 @@ pub fn keys<'a>(context: &Context<'a>) -> Vec<FoundKey<'a>> {
             let name = sections::key_name(&entry.path);
             let shape = match &entry.value {
                 ConfigValue::Str(value)
-                    if sections::is_one_of(name, &["JwkBase64", "EncodedJwk"])
+                    if is_one_of(name, &["JwkBase64", "EncodedJwk"])
                         && !value.trim().is_empty() =>
                 {
                     jwk::inspect_base64(value)

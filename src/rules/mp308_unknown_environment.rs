@@ -1,8 +1,9 @@
 //! MP308 unknown-environment: A legacy Environment value with no Maskinporten URL.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP308`.
 
-use super::sections::{self, LEGACY_KEYS, Reader};
+use super::sections::{self, Reader};
 use super::{Applies, Context, Finding, Rule, Severity};
+use crate::core::catalogue::{LEGACY_KEYS, is_one_of};
 use crate::facts::appsettings::ConfigValue;
 
 pub static RULE: Rule = Rule {
@@ -58,7 +59,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             let read = legacy_reads.iter().any(|p| p.eq_ignore_ascii_case(section));
             let legacy_shaped = file.children(section).any(|e| {
                 let key = sections::key_name(&e.path);
-                !key.eq_ignore_ascii_case("Environment") && sections::is_one_of(key, &LEGACY_KEYS)
+                !key.eq_ignore_ascii_case("Environment") && is_one_of(key, &LEGACY_KEYS)
             });
             if !(read || legacy_shaped) {
                 continue;

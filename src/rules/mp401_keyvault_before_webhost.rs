@@ -2,10 +2,10 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP401`.
 
 use super::{Applies, Context, Finding, Rule, Severity};
+use crate::core::Site;
+use crate::core::Span;
 use crate::facts::csharp::startup::{StartupEvent, StartupKind};
-use crate::facts::model::Site;
 use crate::fixes::{Edit, Fix, Safety, text};
-use crate::source::Span;
 
 pub static RULE: Rule = Rule {
     code: "MP401",
@@ -113,7 +113,7 @@ fn move_after(vault: &StartupEvent, host: &StartupEvent) -> Result<Fix, String> 
 }
 
 /// The start of the `//` comment lines directly above `line_start` (or `line_start` itself).
-fn with_comments_above(file: &crate::source::SourceFile, line_start: usize) -> usize {
+fn with_comments_above(file: &crate::core::SourceFile, line_start: usize) -> usize {
     let mut start = line_start;
     while start > file.text_offset() {
         let previous = text::line_start(file, start - 1);

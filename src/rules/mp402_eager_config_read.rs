@@ -2,11 +2,13 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP402`.
 
 use super::{Applies, Context, Finding, Rule, Severity};
+use crate::core::Site;
+use crate::core::Span;
+use crate::core::catalogue::KEY_MATERIAL;
 use crate::discover::PackageVersion;
 use crate::facts::appsettings::ConfigValue;
 use crate::facts::csharp::startup::StartupKind;
-use crate::facts::model::{Registration, SettingsSource, Site};
-use crate::source::Span;
+use crate::facts::model::{Registration, SettingsSource};
 
 pub static RULE: Rule = Rule {
     code: "MP402",
@@ -44,17 +46,6 @@ None: bind lazily (pass the section, with a legacy version that binds lazily, or
 configuration inside an options lambda), or add the values to a source that exists at that time.
 "#,
 };
-
-/// Keys that hold the signing key itself; a client id alone is often kept in appsettings while
-/// the key lives in Key Vault.
-const KEY_MATERIAL: [&str; 6] = [
-    "EncodedJwk",
-    "EncodedX509",
-    "JwkBase64",
-    "Jwk",
-    "CertificatePkcs12Path",
-    "CertificateStoreThumbprint",
-];
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
     if !registration_runs_first(context) {

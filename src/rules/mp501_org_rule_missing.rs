@@ -2,10 +2,10 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP501`.
 
 use super::{Applies, Context, Finding, Rule, Severity};
-use crate::facts::model::Site;
+use crate::core::Site;
+use crate::core::Span;
 use crate::facts::policy;
 use crate::fixes::{Edit, Fix, Safety};
-use crate::source::Span;
 
 pub static RULE: Rule = Rule {
     code: "MP501",

@@ -33,7 +33,7 @@ None: correct the scope to the one registered in Maskinporten.
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
-    let mut seen: Vec<(String, crate::source::Span)> = Vec::new();
+    let mut seen: Vec<(String, crate::core::Span)> = Vec::new();
     for r in requested(context) {
         let Some(why) = malformed(&r.scope) else {
             continue;

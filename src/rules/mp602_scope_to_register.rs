@@ -3,7 +3,7 @@
 
 use super::scopes::{DEFAULT_SCOPES, RequestedScope, malformed, requested};
 use super::{Applies, Context, Finding, Rule, Severity};
-use crate::facts::model::Site;
+use crate::core::Site;
 
 pub static RULE: Rule = Rule {
     code: "MP602",

@@ -2,7 +2,8 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP903`.
 
 use super::{Applies, Context, Finding, Rule, Severity};
-use crate::facts::model::{Registration, RegistrationKind, Site};
+use crate::core::Site;
+use crate::facts::model::{Registration, RegistrationKind};
 use crate::fixes::readiness::identity_of;
 
 pub static RULE: Rule = Rule {

@@ -2,7 +2,8 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP904`.
 
 use super::{Applies, Context, Finding, Rule, Severity};
-use crate::facts::model::{Site, TokenServiceUse};
+use crate::core::Site;
+use crate::facts::model::TokenServiceUse;
 
 pub static RULE: Rule = Rule {
     code: "MP904",

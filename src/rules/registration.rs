@@ -2,6 +2,7 @@
 //! appsettings section, the configure lambda, chained calls) and the sentence that says whether
 //! and how it can be migrated.
 
+use crate::core::Site;
 use crate::facts::model::*;
 use crate::fixes::readiness::{self, Readiness};
 use crate::fixes::rewrite;
@@ -205,7 +206,7 @@ fn keep_configure(context: &Context, r: &Registration) -> Result<Option<Edit>, S
     };
     let facts = context.facts;
     let same_path = |p: &str| p.eq_ignore_ascii_case(path);
-    let configured = same_path(sections::DEFAULT_SECTION)
+    let configured = same_path(crate::core::catalogue::DEFAULT_SECTION)
         || facts.client_overrides.iter().any(|o| {
             matches!(&o.argument, crate::facts::model::ClientOverrideArgument::Path(p) if same_path(p))
         });
@@ -247,7 +248,7 @@ fn keep_configure(context: &Context, r: &Registration) -> Result<Option<Edit>, S
     Ok(Some(Edit {
         site: Site {
             file: file.clone(),
-            span: crate::source::Span::new(start, start),
+            span: crate::core::Span::new(start, start),
         },
         replacement: format!(
             "{}{receiver}.ConfigureMaskinportenClient(\"{path}\");{}",

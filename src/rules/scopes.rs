@@ -2,7 +2,8 @@
 //! or the section's `Scope` in appsettings) and from built-in `UseMaskinporten...Authorization`
 //! calls. MP601 checks their form, MP602 that Altinn Studio will provision them.
 
-use crate::facts::model::{RegistrationKind, Site};
+use crate::core::Site;
+use crate::facts::model::RegistrationKind;
 use crate::fixes::readiness;
 use crate::rules::Context;
 

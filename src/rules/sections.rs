@@ -2,37 +2,11 @@
 //! which client, the key sets of the legacy and the built-in settings, and where a section or key
 //! sits in each appsettings file.
 
+use crate::core::Site;
+use crate::core::catalogue::{DEFAULT_SECTION, SECRET_VALUE_KEYS, is_one_of};
 use crate::facts::appsettings::{AppSettingsFile, ConfigEntry};
-use crate::facts::model::{ClientOverrideArgument, Site};
+use crate::facts::model::ClientOverrideArgument;
 use crate::rules::{Context, Severity};
-
-/// The section Altinn Studio provisions and the built-in client binds by default.
-pub const DEFAULT_SECTION: &str = "MaskinportenSettings";
-
-/// Keys only the legacy `MaskinportenSettings` has.
-pub const LEGACY_KEYS: [&str; 18] = [
-    "Environment",
-    "EncodedJwk",
-    "EncodedX509",
-    "CertificatePkcs12Path",
-    "CertificatePkcs12Password",
-    "CertificateStoreThumbprint",
-    "ExhangeToAltinnToken",
-    "Scope",
-    "ConsumerOrgNo",
-    "EnterpriseUserName",
-    "EnterpriseUserPassword",
-    "EnableDebugLogging",
-    "ClientKey",
-    "UseAltinnTestOrg",
-    "Resource",
-    "TokenExchangeEnvironment",
-    "OverwriteAuthorizationHeader",
-    "Kid",
-];
-
-/// The credential keys of the built-in settings, which the provisioned file also sets.
-pub const CREDENTIAL_KEYS: [&str; 3] = ["ClientId", "Jwk", "JwkBase64"];
 
 /// Who reads a section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,10 +102,6 @@ pub fn key_name(path: &str) -> &str {
     path.rsplit(':').next().unwrap_or(path)
 }
 
-pub fn is_one_of(key: &str, names: &[&str]) -> bool {
-    names.iter().any(|n| n.eq_ignore_ascii_case(key))
-}
-
 /// The severity for a finding in this file: as given for a deployed file, one step lower (and at
 /// least info) for a file only local runs load.
 pub fn for_file(file: &AppSettingsFile, deployed: Severity) -> Severity {
@@ -207,18 +177,6 @@ pub fn registration_migrates(context: &Context, r: &crate::facts::model::Registr
         .as_ref()
         .is_some_and(|t| crate::fixes::rewrite::registration_fix(r, t).is_ok())
 }
-
-/// Keys whose values are secrets: a fix never removes them with a value in place, so no patch,
-/// log or review comment ever shows the value (MP307 says to rotate and remove them by hand).
-const SECRET_VALUE_KEYS: [&str; 7] = [
-    "JwkBase64",
-    "EncodedJwk",
-    "EncodedX509",
-    "Jwk",
-    "CertificatePkcs12Password",
-    "EnterpriseUserPassword",
-    "ClientSecret",
-];
 
 /// Whether removing these entries would put a secret value in the patch.
 pub fn removes_secret(file: &AppSettingsFile, entries: &[&ConfigEntry]) -> bool {

@@ -7,8 +7,8 @@
 use std::sync::Arc;
 
 use super::{Applies, Context, Finding, Rule, Severity};
-use crate::facts::model::Site;
-use crate::source::SourceFile;
+use crate::core::Site;
+use crate::core::SourceFile;
 
 const MARKER: &str = "maskinporten-migrate:";
 

@@ -4,8 +4,9 @@
 
 use tree_sitter::Node;
 
-use crate::facts::model::{Assignment, ConfigureLambda, Expr, SettingsSource, Site};
-use crate::source::{SourceFile, Span};
+use crate::core::Site;
+use crate::core::{SourceFile, Span};
+use crate::facts::model::{Assignment, ConfigureLambda, Expr, SettingsSource};
 use std::sync::Arc;
 
 pub fn text<'a>(node: Node, file: &'a SourceFile) -> &'a str {

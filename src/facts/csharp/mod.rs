@@ -10,15 +10,11 @@ use std::sync::{Arc, OnceLock};
 
 use tree_sitter::{Node, Parser, Query, QueryCursor, StreamingIterator};
 
-use crate::facts::model::{ChainedCall, ConfigureLambda, Expr, SettingsSource, Site};
-use crate::source::{SourceFile, Span};
+use crate::core::Site;
+use crate::core::catalogue;
+use crate::core::{SourceFile, Span};
+use crate::facts::model::{ChainedCall, ConfigureLambda, Expr, SettingsSource};
 use expr::{argument_expression, classify, span, text};
-
-/// Calls whose settings argument is traced back to where it came from.
-const REGISTRATION_CALLS: [&str; 2] = [
-    "AddMaskinportenHttpClient",
-    "RegisterMaskinportenClientDefinition",
-];
 
 #[derive(Debug, Clone)]
 pub struct UsingDirective {
@@ -249,7 +245,7 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
         collect_errors(root, &file, &mut out.parse_errors);
     }
     let bytes = file.text.as_bytes();
-    if file.text.contains("ConfigureAppWebHost") || file.text.contains("AzureKeyVault") {
+    if file.text.contains(catalogue::WEB_HOST) || file.text.contains("AzureKeyVault") {
         out.startup = startup::startup_events(root, &file);
     }
 
@@ -278,8 +274,8 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
     let mentions = |names: &[&str]| names.iter().any(|n| file.text.contains(n));
     if mentions(&[
         "Maskinporten",
-        "ITokenCacheProvider",
-        "IX509CertificateProvider",
+        catalogue::TOKEN_CACHE,
+        catalogue::SHIM_TYPES[1],
     ]) {
         let calls = CALLS.get();
         let call_index = calls.capture_index_for_name("call");
@@ -290,14 +286,7 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
                 out.calls.push(call(capture.node, &file));
             }
         }
-        let type_names = [
-            "IMaskinportenService",
-            "IMaskinportenTokenProvider",
-            "IX509CertificateProvider",
-            "ITokenCacheProvider",
-            "MaskinportenSettings",
-        ];
-        if mentions(&type_names) {
+        if mentions(&catalogue::TYPE_REFERENCE_NAMES) {
             let mut cursor = QueryCursor::new();
             let mut matches = cursor.matches(TYPE_REFS.get(), root, bytes);
             while let Some(m) = matches.next() {
@@ -498,7 +487,7 @@ fn call(node: Node, file: &Arc<SourceFile>) -> Call {
         _ => (function, None),
     };
     let (name, type_list) = generic_parts(name_node, file);
-    let is_registration = REGISTRATION_CALLS.contains(&name.as_str());
+    let is_registration = catalogue::SETTINGS_METHODS.contains(&name.as_str());
     let args = node
         .child_by_field_name("arguments")
         .map(|list| {

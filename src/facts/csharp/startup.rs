@@ -9,8 +9,9 @@ use std::sync::Arc;
 use tree_sitter::Node;
 
 use super::expr::text;
-use crate::facts::model::Site;
-use crate::source::SourceFile;
+use crate::core::Site;
+use crate::core::SourceFile;
+use crate::core::catalogue;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StartupKind {
@@ -138,13 +139,13 @@ impl<'t> Walker<'_, 't> {
             return;
         };
         match name.as_str() {
-            "ConfigureAppWebHost" => self.push(StartupKind::WebHost, call),
-            "AddAzureKeyVaultAsConfigProvider" | "AddAzureKeyVault" => {
+            catalogue::WEB_HOST => self.push(StartupKind::WebHost, call),
+            n if catalogue::KEY_VAULT_METHODS.contains(&n) => {
                 self.push(StartupKind::KeyVault, call)
             }
             _ => {}
         }
-        if name == "RegisterCustomAppServices" {
+        if name == catalogue::SERVICE_HOOK {
             self.push(StartupKind::ServiceRegistration, call);
         }
         // Only a plain `Name(...)` calls a local function or a method of this file.
