@@ -310,7 +310,7 @@ fn show_config(input: &InputArgs) -> ExitCode {
     say!(out, "exclude = {:?}", config.exclude);
     say!(out, "[rules]");
     for rule in rules::RULES {
-        let level = match config.rules.get(rule.code) {
+        let level = match config.rules.get(&rule.code) {
             Some(level) => format!("{level:?}").to_lowercase() + " (configuration file)",
             None => format!("{} (default)", rule.severity),
         };
@@ -433,7 +433,7 @@ fn fix(args: FixArgs) -> ExitCode {
     let left = analysis
         .findings
         .iter()
-        .filter(|f| f.fix.is_none() && f.rule.code != "MP904")
+        .filter(|f| f.fix.is_none() && f.rule.code != crate::core::Code::MP904)
         .count();
     let unsafe_left = analysis
         .findings

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::core::Code;
 use crate::core::Severity;
 use crate::facts::external::Credentials;
 use crate::rules::Finding;
@@ -50,8 +51,8 @@ pub struct Config {
     pub key_vault: Option<String>,
     pub studio_scopes: Option<PathBuf>,
     pub fail_on: Option<Severity>,
-    /// Rule code (upper case) to level.
-    pub rules: BTreeMap<String, Level>,
+    /// Rule code to level.
+    pub rules: BTreeMap<Code, Level>,
 }
 
 impl Config {
@@ -84,11 +85,7 @@ impl Config {
         findings
             .into_iter()
             .filter_map(|mut f| {
-                let level = self
-                    .rules
-                    .get(f.rule.code)
-                    .or_else(|| self.rules.get(&f.rule.name.to_ascii_uppercase()));
-                match level {
+                match self.rules.get(&f.rule.code) {
                     Some(Level::Off) => None,
                     Some(Level::Error) => Some(Severity::Error),
                     Some(Level::Warning) => Some(Severity::Warning),
@@ -129,7 +126,7 @@ fn read(path: &Path) -> Result<Config, String> {
         let rule = crate::rules::find(&key).ok_or_else(|| {
             format!("{shown}: [rules] names `{key}`, which is no rule (`maskinporten-migrate rules` lists them)")
         })?;
-        rules.insert(rule.code.to_string(), level);
+        rules.insert(rule.code, level);
     }
     let credentials = match raw.credentials.as_deref() {
         None => None,
@@ -189,8 +186,8 @@ mod tests {
         let config = Config::load(None, dir.path()).unwrap();
         assert_eq!(config.credentials, Some(Credentials::Keep));
         assert_eq!(config.fail_on, Some(Severity::Error));
-        assert_eq!(config.rules["MP602"], Level::Off);
-        assert_eq!(config.rules["MP108"], Level::Info);
+        assert_eq!(config.rules[&Code::MP602], Level::Off);
+        assert_eq!(config.rules[&Code::MP108], Level::Info);
         assert!(config.studio_scopes.unwrap().ends_with("ops/scopes.txt"));
         std::fs::write(&file, "[rules]\nMP602 = \"loud\"\n").unwrap();
         let err = Config::load(None, dir.path()).unwrap_err();

@@ -27,8 +27,15 @@ pub fn add_derived(
 }
 
 /// Legacy code rules: while one of these stays unfixed in a project, the package stays.
-const LEGACY_CODE_RULES: [&str; 8] = [
-    "MP101", "MP102", "MP103", "MP104", "MP105", "MP106", "MP107", "MP108",
+const LEGACY_CODE_RULES: [crate::core::Code; 8] = [
+    crate::core::Code::MP101,
+    crate::core::Code::MP102,
+    crate::core::Code::MP103,
+    crate::core::Code::MP104,
+    crate::core::Code::MP105,
+    crate::core::Code::MP106,
+    crate::core::Code::MP107,
+    crate::core::Code::MP108,
 ];
 
 /// Removes the project's own `PackageReference` to the legacy package once every legacy use in
@@ -41,7 +48,7 @@ fn remove_unused_package(
     let candidates: Vec<usize> = findings
         .iter()
         .enumerate()
-        .filter(|(_, f)| f.rule.code == "MP109" && f.fix.is_none() && wanted(f))
+        .filter(|(_, f)| f.rule.code == crate::core::Code::MP109 && f.fix.is_none() && wanted(f))
         .filter(|(_, f)| f.project.as_deref() == Some(f.site.file.display.as_str()))
         .map(|(i, _)| i)
         .collect();
@@ -108,7 +115,10 @@ fn add_built_in_usings(
         }
         let owner = accepted.iter().copied().find(|&i| {
             findings[i].site.file.path == *path
-                && matches!(findings[i].rule.code, "MP101" | "MP102" | "MP103")
+                && matches!(
+                    findings[i].rule.code,
+                    crate::core::Code::MP101 | crate::core::Code::MP102 | crate::core::Code::MP103
+                )
         });
         let (Some(owner), Some(edit)) = (owner, using_insertion(file)) else {
             continue;
@@ -178,7 +188,7 @@ fn remove_unused_legacy_usings(
     let candidates: Vec<usize> = findings
         .iter()
         .enumerate()
-        .filter(|(_, f)| f.rule.code == "MP108" && f.fix.is_none() && wanted(f))
+        .filter(|(_, f)| f.rule.code == crate::core::Code::MP108 && f.fix.is_none() && wanted(f))
         .map(|(i, _)| i)
         .collect();
     for i in candidates {

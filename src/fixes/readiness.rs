@@ -17,7 +17,7 @@ pub const MINIMUM_VERSION: (u64, u64, u64) = (8, 7, 0);
 /// Something that keeps a registration from being migrated automatically.
 #[derive(Debug, Clone)]
 pub struct Blocker {
-    pub rule: &'static str,
+    pub rule: crate::core::Code,
     pub reason: String,
     pub site: Site,
 }
@@ -81,14 +81,14 @@ impl ProjectGate<'_> {
         let site = self.version_site();
         match &self.project.altinn_version {
             Some(v) if !v.is_at_least(MINIMUM_VERSION) => blockers.push(Blocker {
-                rule: "MP203",
+                rule: crate::core::Code::MP203,
                 reason: format!(
                     "the app is on Altinn.App {v}; UseMaskinportenAuthorization needs 8.7.0 or later"
                 ),
                 site: site.clone(),
             }),
             None => blockers.push(Blocker {
-                rule: "MP203",
+                rule: crate::core::Code::MP203,
                 reason: "the Altinn.App version of the app could not be determined".to_string(),
                 site: site.clone(),
             }),
@@ -102,14 +102,14 @@ impl ProjectGate<'_> {
                 .is_some_and(|v| v.major >= 9)
         {
             blockers.push(Blocker {
-                rule: "MP202",
+                rule: crate::core::Code::MP202,
                 reason: KEEP_REFUSED_ON_V9.to_string(),
                 site,
             });
         }
         for cache in &self.facts.cache_providers {
             blockers.push(Blocker {
-                rule: "MP902",
+                rule: crate::core::Code::MP902,
                 reason: format!(
                     "{}; the built-in client caches tokens itself",
                     cache.description
@@ -140,7 +140,7 @@ pub fn assess(registration: &Registration, facts: &ProjectFacts, gate: &[Blocker
     blockers.extend(definition_blockers(registration));
     if registration.alternative {
         blockers.push(Blocker {
-            rule: "MP905",
+            rule: crate::core::Code::MP905,
             reason: "this registration is one alternative of a switch or conditional expression, so which registration applies is decided at run time".to_string(),
             site: registration.site.clone(),
         });
@@ -158,7 +158,7 @@ pub fn assess(registration: &Registration, facts: &ProjectFacts, gate: &[Blocker
         && let Some(later) = later_mutations.first()
     {
         blockers.push(Blocker {
-            rule: "MP905",
+            rule: crate::core::Code::MP905,
             reason: format!(
                 "`{name}.{}` is set again after this registration; the legacy library reads the settings object when the first request is sent, so the values it uses are the last ones",
                 later.property
@@ -184,7 +184,7 @@ pub fn assess(registration: &Registration, facts: &ProjectFacts, gate: &[Blocker
             }),
             None => {
                 blockers.push(Blocker {
-                    rule: "MP905",
+                    rule: crate::core::Code::MP905,
                     reason: "the scope is empty".to_string(),
                     site: found.site.unwrap_or_else(|| registration.site.clone()),
                 });
@@ -193,7 +193,7 @@ pub fn assess(registration: &Registration, facts: &ProjectFacts, gate: &[Blocker
         },
         Ok(None) => {
             blockers.push(Blocker {
-                rule: "MP905",
+                rule: crate::core::Code::MP905,
                 reason: missing_scope_reason(settings.as_ref()),
                 site: registration.site.clone(),
             });
@@ -210,7 +210,7 @@ pub fn assess(registration: &Registration, facts: &ProjectFacts, gate: &[Blocker
             Some(Ok(b)) => Some(b),
             Some(Err(f)) => {
                 blockers.push(Blocker {
-                    rule: "MP905",
+                    rule: crate::core::Code::MP905,
                     reason: format!(
                         "ExhangeToAltinnToken is `{}`, which is not a literal true or false",
                         f.value
@@ -258,7 +258,7 @@ fn definition_blockers(registration: &Registration) -> Option<Blocker> {
         ),
         DefinitionKind::TypeParameter => {
             return Some(Blocker {
-                rule: "MP905",
+                rule: crate::core::Code::MP905,
                 reason: format!(
                     "the client definition is the type parameter `{}` of `{}`; each caller decides it",
                     d.name,
@@ -272,7 +272,7 @@ fn definition_blockers(registration: &Registration) -> Option<Blocker> {
         }
     };
     Some(Blocker {
-        rule: "MP901",
+        rule: crate::core::Code::MP901,
         reason,
         site: d.site.clone(),
     })
@@ -297,7 +297,7 @@ fn settings_for(
             match definition {
                 Some(d) => Ok(d.settings.as_ref().map(|(s, _)| s.clone())),
                 None => Err(Blocker {
-                    rule: "MP905",
+                    rule: crate::core::Code::MP905,
                     reason: format!(
                         "no RegisterMaskinportenClientDefinition with the key {} was found in the project",
                         key.describe()
@@ -354,7 +354,7 @@ fn resolve_value(
             })),
             Expr::Null => Ok(None),
             other => Err(Blocker {
-                rule: "MP905",
+                rule: crate::core::Code::MP905,
                 reason: format!(
                     "{property} is computed in code (`{}`), so its value is not known here",
                     expr_text(other)
@@ -390,7 +390,7 @@ fn resolve_value(
         Some(_) => {
             let (f, e) = found[1];
             Err(Blocker {
-                rule: "MP905",
+                rule: crate::core::Code::MP905,
                 reason: format!("{key} differs between the deployed appsettings files"),
                 site: Site {
                     file: f.file.clone(),
@@ -453,7 +453,7 @@ fn unsupported_settings(
             && !is_harmless(name, &a.value)
         {
             out.push(Blocker {
-                rule: "MP902",
+                rule: crate::core::Code::MP902,
                 reason: unsupported_reason(name),
                 site: site_of(registration, a.span),
             });
@@ -472,7 +472,7 @@ fn unsupported_settings(
                 };
                 if !harmless {
                     out.push(Blocker {
-                        rule: "MP902",
+                        rule: crate::core::Code::MP902,
                         reason: unsupported_reason(name),
                         site: Site {
                             file: file.file.clone(),
@@ -572,7 +572,7 @@ fn identity_blockers(registration: &Registration, facts: &ProjectFacts) -> Optio
         .filter(|r| !matches!(r.kind, RegistrationKind::MessageHandler { .. }))
         .find(|r| identity_of(r, facts).is_some_and(|i| i != mine))?;
     Some(Blocker {
-        rule: "MP903",
+        rule: crate::core::Code::MP903,
         reason: format!(
             "the app also uses another Maskinporten identity ({}); the built-in client has one identity per app",
             other

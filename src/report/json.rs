@@ -75,7 +75,7 @@ struct FixJson<'a> {
 
 #[derive(Serialize)]
 struct FindingJson<'a> {
-    rule: &'static str,
+    rule: crate::core::Code,
     name: &'static str,
     severity: Severity,
     #[serde(flatten)]

@@ -24,7 +24,7 @@ pub struct AppPlan {
 pub fn build(findings: &[Finding]) -> Vec<AppPlan> {
     let mut projects: Vec<String> = findings
         .iter()
-        .filter(|f| f.rule.code != "MP904")
+        .filter(|f| f.rule.code != crate::core::Code::MP904)
         .filter_map(|f| f.project.clone())
         .collect();
     projects.sort();
@@ -57,12 +57,19 @@ fn location(f: &Finding) -> String {
 }
 
 fn steps(findings: &[&Finding]) -> Vec<Step> {
-    let by = |code: &'static str| findings.iter().filter(move |f| f.rule.code == code);
+    let by = |code: crate::core::Code| findings.iter().filter(move |f| f.rule.code == code);
     let mut steps = Vec::new();
     let manual: Vec<String> = findings
         .iter()
         .filter(|f| {
-            f.fix.is_none() && !matches!(f.rule.code, "MP602" | "MP304" | "MP305" | "MP904")
+            f.fix.is_none()
+                && !matches!(
+                    f.rule.code,
+                    crate::core::Code::MP602
+                        | crate::core::Code::MP304
+                        | crate::core::Code::MP305
+                        | crate::core::Code::MP904
+                )
         })
         .map(|f| format!("{} {} at {}", f.rule.code, f.rule.name, location(f)))
         .collect();
@@ -77,7 +84,7 @@ fn steps(findings: &[&Finding]) -> Vec<Step> {
             items: Vec::new(),
         });
     }
-    let mut scopes: Vec<String> = by("MP602")
+    let mut scopes: Vec<String> = by(crate::core::Code::MP602)
         .filter(|f| !f.message.contains("is selected in Altinn Studio but"))
         .filter_map(|f| quoted(&f.message))
         .collect();
@@ -88,7 +95,7 @@ fn steps(findings: &[&Finding]) -> Vec<Step> {
             items: scopes,
         });
     }
-    let renames: Vec<String> = by("MP304")
+    let renames: Vec<String> = by(crate::core::Code::MP304)
         .filter_map(|f| {
             let to = f.message.split("rename it to ").nth(1)?;
             let to = to.split([' ', '(']).next()?;
@@ -101,14 +108,16 @@ fn steps(findings: &[&Finding]) -> Vec<Step> {
             items: renames,
         });
     }
-    let uses_maskinporten = findings.iter().any(|f| f.rule.code != "MP904");
+    let uses_maskinporten = findings
+        .iter()
+        .any(|f| f.rule.code != crate::core::Code::MP904);
     if uses_maskinporten {
         steps.push(Step {
             title: "Deploy to TT02; verify that the app gets a Maskinporten token, and that calls needing an exchanged Altinn token still work".into(),
             items: Vec::new(),
         });
     }
-    let overriding: Vec<String> = by("MP304")
+    let overriding: Vec<String> = by(crate::core::Code::MP304)
         .filter(|f| !f.message.contains("rename it to ") && !f.message.contains("no longer read"))
         .filter_map(|f| secret_name(&f.message))
         .collect();
@@ -124,9 +133,9 @@ fn steps(findings: &[&Finding]) -> Vec<Step> {
             items: Vec::new(),
         });
     }
-    let orphans: Vec<String> = by("MP304")
+    let orphans: Vec<String> = by(crate::core::Code::MP304)
         .filter(|f| f.message.contains("no longer read"))
-        .chain(by("MP305"))
+        .chain(by(crate::core::Code::MP305))
         .filter_map(|f| secret_name(&f.message))
         .collect();
     if !orphans.is_empty() {

@@ -40,8 +40,8 @@ mod scopes;
 mod sections;
 pub mod suppressions;
 
-pub use crate::core::Severity;
 use crate::core::Site;
+pub use crate::core::{Code, Severity};
 use crate::discover::Project;
 use crate::facts::external::External;
 use crate::facts::resolve::ProjectFacts;
@@ -59,7 +59,7 @@ pub enum Applies {
 
 /// A rule: its identity, default level and documentation in one place.
 pub struct Rule {
-    pub code: &'static str,
+    pub code: Code,
     pub name: &'static str,
     pub severity: Severity,
     /// One line for `rules`.
@@ -72,7 +72,7 @@ pub struct Rule {
 
 impl std::fmt::Debug for Rule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.code)
+        f.write_str(self.code.as_str())
     }
 }
 
@@ -115,7 +115,8 @@ pub static RULES: &[&Rule] = &[
 /// Looks a rule up by code (`MP101`) or name (`legacy-typed-client`), ignoring case.
 pub fn find(code_or_name: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| {
-        r.code.eq_ignore_ascii_case(code_or_name) || r.name.eq_ignore_ascii_case(code_or_name)
+        r.code.as_str().eq_ignore_ascii_case(code_or_name)
+            || r.name.eq_ignore_ascii_case(code_or_name)
     })
 }
 

@@ -2,11 +2,11 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP101`.
 
 use super::registration::{self, V9_NOTE};
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 use crate::facts::model::RegistrationKind;
 
 pub static RULE: Rule = Rule {
-    code: "MP101",
+    code: Code::MP101,
     name: "legacy-typed-client",
     severity: Severity::Error,
     summary: "Typed HttpClient registered with the legacy AddMaskinportenHttpClient<TDef, TClient[, TImpl]>",

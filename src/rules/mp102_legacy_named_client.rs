@@ -2,11 +2,11 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP102`.
 
 use super::registration::{self, V9_NOTE};
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 use crate::facts::model::RegistrationKind;
 
 pub static RULE: Rule = Rule {
-    code: "MP102",
+    code: Code::MP102,
     name: "legacy-named-client",
     severity: Severity::Error,
     summary: "Named HttpClient registered with the legacy AddMaskinportenHttpClient<TDef>(\"name\", ...)",

@@ -2,11 +2,11 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP103`.
 
 use super::registration::{self, V9_NOTE};
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 use crate::facts::model::RegistrationKind;
 
 pub static RULE: Rule = Rule {
-    code: "MP103",
+    code: Code::MP103,
     name: "legacy-message-handler",
     severity: Severity::Error,
     summary: "Legacy AddMaskinportenHttpMessageHandler<TDef[, TClient]>() on an IHttpClientBuilder",

@@ -2,7 +2,7 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP104`.
 
 use super::registration;
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 use crate::core::Site;
 use crate::core::Span;
 use crate::core::catalogue::DEFAULT_SECTION;
@@ -11,7 +11,7 @@ use crate::facts::model::RegistrationKind;
 use crate::fixes::{Edit, Fix, Safety, readiness, rewrite, text};
 
 pub static RULE: Rule = Rule {
-    code: "MP104",
+    code: Code::MP104,
     name: "legacy-client-definition",
     severity: Severity::Error,
     summary: "Legacy RegisterMaskinportenClientDefinition<TDef>(key, settings)",

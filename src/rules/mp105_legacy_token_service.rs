@@ -1,11 +1,11 @@
 //! MP105 legacy-token-service: Legacy IMaskinportenService registered, injected or called.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP105`.
 
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 use crate::facts::model::TokenServiceUse;
 
 pub static RULE: Rule = Rule {
-    code: "MP105",
+    code: Code::MP105,
     name: "legacy-token-service",
     severity: Severity::Warning,
     summary: "Legacy IMaskinportenService registered, injected or called",

@@ -1,10 +1,10 @@
 //! MP106 removed-shim: App-lib shims over the legacy library, removed in Altinn.App 9.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP106`.
 
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    code: "MP106",
+    code: Code::MP106,
     name: "removed-shim",
     severity: Severity::Error,
     summary: "App-lib shims over the legacy library, removed in Altinn.App 9",

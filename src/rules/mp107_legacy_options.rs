@@ -1,12 +1,12 @@
 //! MP107 legacy-options: Configure<MaskinportenSettings> with the legacy settings type.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP107`.
 
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 use crate::core::Site;
 use crate::fixes::rewrite;
 
 pub static RULE: Rule = Rule {
-    code: "MP107",
+    code: Code::MP107,
     name: "legacy-options",
     severity: Severity::Warning,
     summary: "Configure<MaskinportenSettings> with the legacy settings type",

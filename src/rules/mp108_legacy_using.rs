@@ -1,10 +1,10 @@
 //! MP108 legacy-using: using Altinn.ApiClients.Maskinporten....
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP108`.
 
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    code: "MP108",
+    code: Code::MP108,
     name: "legacy-using",
     severity: Severity::Warning,
     summary: "using Altinn.ApiClients.Maskinporten...",

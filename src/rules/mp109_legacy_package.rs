@@ -1,11 +1,11 @@
 //! MP109 legacy-package: PackageReference to Altinn.ApiClients.Maskinporten.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP109`.
 
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 use crate::core::Site;
 
 pub static RULE: Rule = Rule {
-    code: "MP109",
+    code: Code::MP109,
     name: "legacy-package",
     severity: Severity::Warning,
     summary: "PackageReference to Altinn.ApiClients.Maskinporten",

@@ -1,13 +1,13 @@
 //! MP201 custom-config-path: ConfigureMaskinportenClient("X") binds the built-in client to a section other than MaskinportenSettings.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP201`.
 
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 use crate::core::Site;
 use crate::facts::model::ClientOverrideArgument;
 use crate::fixes::rewrite;
 
 pub static RULE: Rule = Rule {
-    code: "MP201",
+    code: Code::MP201,
     name: "custom-config-path",
     severity: Severity::Warning,
     summary: "ConfigureMaskinportenClient(\"X\") binds the built-in client to a section other than MaskinportenSettings",

@@ -1,11 +1,11 @@
 //! MP202 default-client-override: ConfigureMaskinportenClient(options => ...) sets the built-in client's credentials in code.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP202`.
 
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 use crate::facts::model::ClientOverrideArgument;
 
 pub static RULE: Rule = Rule {
-    code: "MP202",
+    code: Code::MP202,
     name: "default-client-override",
     severity: Severity::Warning,
     summary: "ConfigureMaskinportenClient(options => ...) sets the built-in client's credentials in code",

@@ -1,11 +1,11 @@
 //! MP203 builtin-unavailable: The app's Altinn.App version is below what the migration needs (8.7.0).
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP203`.
 
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 use crate::fixes::readiness::Blocker;
 
 pub static RULE: Rule = Rule {
-    code: "MP203",
+    code: Code::MP203,
     name: "builtin-unavailable",
     severity: Severity::Warning,
     summary: "The app's Altinn.App version is below what the migration needs (8.7.0)",

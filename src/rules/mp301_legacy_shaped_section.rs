@@ -2,13 +2,13 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP301`.
 
 use super::sections;
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 use crate::core::catalogue::{CREDENTIAL_KEYS, DEFAULT_SECTION, LEGACY_KEYS, is_one_of};
 use crate::facts::appsettings::{AppSettingsFile, ConfigEntry};
 use crate::fixes::{Edit, Fix, Safety, json_edit};
 
 pub static RULE: Rule = Rule {
-    code: "MP301",
+    code: Code::MP301,
     name: "legacy-shaped-section",
     severity: Severity::Warning,
     summary: "A section the built-in client binds holds keys of the legacy settings",

@@ -2,12 +2,12 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP302`.
 
 use super::sections;
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 use crate::core::catalogue::{CREDENTIAL_KEYS, DEFAULT_SECTION, LEGACY_KEYS, is_one_of};
 use crate::fixes::{Fix, Safety, json_edit};
 
 pub static RULE: Rule = Rule {
-    code: "MP302",
+    code: Code::MP302,
     name: "credential-collision",
     severity: Severity::Error,
     summary: "ClientId/Jwk/JwkBase64 under MaskinportenSettings in appsettings merge with the provisioned credentials",

@@ -2,10 +2,10 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP303`.
 
 use super::sections;
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    code: "MP303",
+    code: Code::MP303,
     name: "section-not-found",
     severity: Severity::Warning,
     summary: "Code reads a configuration section no appsettings file or Key Vault secret defines",

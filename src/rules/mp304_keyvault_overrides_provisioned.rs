@@ -3,12 +3,12 @@
 
 use super::keyvault_secrets::{vault_call, with_name_site};
 use super::sections::built_in_sections;
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 use crate::core::catalogue::DEFAULT_SECTION;
 use crate::facts::external::KeyVaultNames;
 
 pub static RULE: Rule = Rule {
-    code: "MP304",
+    code: Code::MP304,
     name: "keyvault-overrides-provisioned",
     severity: Severity::Warning,
     summary: "Key Vault secrets override the Maskinporten credentials Altinn Studio provisions",

@@ -3,11 +3,11 @@
 
 use super::keyvault_secrets::{maskinporten_secrets, vault_call, with_name_site};
 use super::sections::{built_in_sections, section_reads};
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 use crate::facts::external::KeyVaultNames;
 
 pub static RULE: Rule = Rule {
-    code: "MP305",
+    code: Code::MP305,
     name: "orphan-secret",
     severity: Severity::Info,
     summary: "Key Vault holds Maskinporten secrets that no code path reads",

@@ -2,13 +2,13 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP306`.
 
 use super::sections;
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 use crate::core::catalogue::is_one_of;
 use crate::facts::appsettings::{AppSettingsFile, ConfigEntry, ConfigValue};
 use crate::facts::jwk::{self, JwkShape};
 
 pub static RULE: Rule = Rule {
-    code: "MP306",
+    code: Code::MP306,
     name: "jwk-incomplete",
     severity: Severity::Warning,
     summary: "A JWK in appsettings that the built-in client will reject (it needs all 12 members)",

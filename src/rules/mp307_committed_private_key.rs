@@ -3,12 +3,12 @@
 
 use super::mp306_jwk_incomplete::keys;
 use super::sections;
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 use crate::facts::appsettings::ConfigValue;
 use crate::facts::jwk;
 
 pub static RULE: Rule = Rule {
-    code: "MP307",
+    code: Code::MP307,
     name: "committed-private-key",
     severity: Severity::Error,
     summary: "A private key or certificate committed in appsettings",

@@ -2,12 +2,12 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP308`.
 
 use super::sections::{self, Reader};
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 use crate::core::catalogue::{LEGACY_KEYS, is_one_of};
 use crate::facts::appsettings::ConfigValue;
 
 pub static RULE: Rule = Rule {
-    code: "MP308",
+    code: Code::MP308,
     name: "unknown-environment",
     severity: Severity::Warning,
     summary: "A legacy Environment value with no Maskinporten URL",

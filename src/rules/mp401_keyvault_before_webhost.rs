@@ -1,14 +1,14 @@
 //! MP401 keyvault-before-webhost: Key Vault is added as a configuration source before ConfigureAppWebHost.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP401`.
 
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 use crate::core::Site;
 use crate::core::Span;
 use crate::facts::csharp::startup::{StartupEvent, StartupKind};
 use crate::fixes::{Edit, Fix, Safety, text};
 
 pub static RULE: Rule = Rule {
-    code: "MP401",
+    code: Code::MP401,
     name: "keyvault-before-webhost",
     severity: Severity::Error,
     summary: "Key Vault is added as a configuration source before ConfigureAppWebHost",

@@ -1,7 +1,7 @@
 //! MP402 eager-config-read: Maskinporten settings read from configuration during service registration, before Key Vault and the provisioned file are added.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP402`.
 
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 use crate::core::Site;
 use crate::core::Span;
 use crate::core::catalogue::KEY_MATERIAL;
@@ -11,7 +11,7 @@ use crate::facts::csharp::startup::StartupKind;
 use crate::facts::model::{Registration, SettingsSource};
 
 pub static RULE: Rule = Rule {
-    code: "MP402",
+    code: Code::MP402,
     name: "eager-config-read",
     severity: Severity::Warning,
     summary: "Maskinporten settings read from configuration during service registration, before Key Vault and the provisioned file are added",

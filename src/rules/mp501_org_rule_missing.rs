@@ -1,14 +1,14 @@
 //! MP501 org-rule-missing: policy.xml has no rule granting [org] read and write (and complete on Altinn.App 9).
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP501`.
 
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 use crate::core::Site;
 use crate::core::Span;
 use crate::facts::policy;
 use crate::fixes::{Edit, Fix, Safety};
 
 pub static RULE: Rule = Rule {
-    code: "MP501",
+    code: Code::MP501,
     name: "org-rule-missing",
     severity: Severity::Error,
     summary: "policy.xml has no rule granting [org] read and write (and complete on Altinn.App 9)",

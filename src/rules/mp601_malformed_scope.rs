@@ -2,10 +2,10 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP601`.
 
 use super::scopes::{malformed, requested};
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    code: "MP601",
+    code: Code::MP601,
     name: "malformed-scope",
     severity: Severity::Error,
     summary: "A requested scope is not of the form prefix:subscope",

@@ -2,11 +2,11 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP602`.
 
 use super::scopes::{DEFAULT_SCOPES, RequestedScope, malformed, requested};
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 use crate::core::Site;
 
 pub static RULE: Rule = Rule {
-    code: "MP602",
+    code: Code::MP602,
     name: "scope-to-register",
     severity: Severity::Info,
     summary: "A scope the migrated app requests must be selected in Altinn Studio",

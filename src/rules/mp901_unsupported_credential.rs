@@ -1,11 +1,11 @@
 //! MP901 unsupported-credential: A certificate or custom client definition, which the built-in client cannot use.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP901`.
 
-use super::{Applies, Context, Finding, Rule, Severity, blockers};
+use super::{Applies, Code, Context, Finding, Rule, Severity, blockers};
 use crate::facts::model::last_segment;
 
 pub static RULE: Rule = Rule {
-    code: "MP901",
+    code: Code::MP901,
     name: "unsupported-credential",
     severity: Severity::Warning,
     summary: "A certificate or custom client definition, which the built-in client cannot use",

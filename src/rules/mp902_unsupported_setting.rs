@@ -1,10 +1,10 @@
 //! MP902 unsupported-setting: A legacy setting or customisation with no built-in equivalent.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP902`.
 
-use super::{Applies, Context, Finding, Rule, Severity, blockers, upper_first};
+use super::{Applies, Code, Context, Finding, Rule, Severity, blockers, upper_first};
 
 pub static RULE: Rule = Rule {
-    code: "MP902",
+    code: Code::MP902,
     name: "unsupported-setting",
     severity: Severity::Warning,
     summary: "A legacy setting or customisation with no built-in equivalent",

@@ -1,13 +1,13 @@
 //! MP903 several-identities: More than one Maskinporten identity (settings source) in one app.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP903`.
 
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 use crate::core::Site;
 use crate::facts::model::{Registration, RegistrationKind};
 use crate::fixes::readiness::identity_of;
 
 pub static RULE: Rule = Rule {
-    code: "MP903",
+    code: Code::MP903,
     name: "several-identities",
     severity: Severity::Warning,
     summary: "More than one Maskinporten identity (settings source) in one app",

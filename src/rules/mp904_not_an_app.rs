@@ -1,12 +1,12 @@
 //! MP904 not-an-app: Legacy Maskinporten usage in a project that is not an Altinn app (inventory).
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP904`.
 
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 use crate::core::Site;
 use crate::facts::model::TokenServiceUse;
 
 pub static RULE: Rule = Rule {
-    code: "MP904",
+    code: Code::MP904,
     name: "not-an-app",
     severity: Severity::Info,
     summary: "Legacy Maskinporten usage in a project that is not an Altinn app (inventory)",

@@ -1,10 +1,10 @@
 //! MP905 unresolved-value: A scope, section, key or flag a fix needs is not statically known.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP905`.
 
-use super::{Applies, Context, Finding, Rule, Severity, blockers};
+use super::{Applies, Code, Context, Finding, Rule, Severity, blockers};
 
 pub static RULE: Rule = Rule {
-    code: "MP905",
+    code: Code::MP905,
     name: "unresolved-value",
     severity: Severity::Info,
     summary: "A scope, section, key or flag a fix needs is not statically known",

@@ -6,14 +6,14 @@
 
 use std::sync::Arc;
 
-use super::{Applies, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, Rule, Severity};
 use crate::core::Site;
 use crate::core::SourceFile;
 
 const MARKER: &str = "maskinporten-migrate:";
 
 pub static UNUSED: Rule = Rule {
-    code: "MP001",
+    code: Code::MP001,
     name: "unused-suppression",
     severity: Severity::Warning,
     summary: "A suppression comment that suppresses nothing",
@@ -38,7 +38,7 @@ None: delete the comment.
 };
 
 pub static NO_REASON: Rule = Rule {
-    code: "MP002",
+    code: Code::MP002,
     name: "suppression-without-reason",
     severity: Severity::Warning,
     summary: "A suppression comment without a reason (it does not apply)",
@@ -132,7 +132,7 @@ pub fn scan(file: &Arc<SourceFile>) -> Vec<Suppression> {
 fn names(s: &Suppression, rule: &Rule) -> bool {
     s.rules
         .iter()
-        .any(|r| r.eq_ignore_ascii_case(rule.code) || r.eq_ignore_ascii_case(rule.name))
+        .any(|r| super::find(r).is_some_and(|named| named.code == rule.code))
 }
 
 fn covers(s: &Suppression, f: &Finding) -> bool {
