@@ -417,7 +417,7 @@ fn fix(args: FixArgs) -> ExitCode {
             eprintln!(
                 "warning: {}: {}",
                 project.display(),
-                crate::fixes::readiness::KEEP_REFUSED_ON_V9
+                crate::assess::gate::KEEP_REFUSED_ON_V9
             );
         }
     }
@@ -426,7 +426,7 @@ fn fix(args: FixArgs) -> ExitCode {
         let safe_enough = unsafe_fixes
             || f.fix
                 .as_ref()
-                .is_none_or(|fix| fix.safety == crate::fixes::Safety::Safe);
+                .is_none_or(|fix| fix.safety == crate::edit::Safety::Safe);
         safe_enough && (only.is_empty() || only.iter().any(|r| r.code == f.rule.code))
     };
     let applied = crate::fixes::apply::apply(&mut analysis.findings, wanted);
@@ -442,7 +442,7 @@ fn fix(args: FixArgs) -> ExitCode {
         .filter(|(i, f)| {
             f.fix
                 .as_ref()
-                .is_some_and(|fix| fix.safety == crate::fixes::Safety::Unsafe)
+                .is_some_and(|fix| fix.safety == crate::edit::Safety::Unsafe)
                 && !applied.fixed.contains(i)
         })
         .count();

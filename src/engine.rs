@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::assess::Assessment;
 use crate::config::Config;
 use crate::core::InputProblem;
 use crate::core::{SourceFile, display_path};
@@ -114,7 +115,13 @@ fn analyze_in_pool(
         .flat_map_iter(|(group, files)| {
             let project = projects.get(group);
             let facts = resolve::resolve(project, files);
-            let context = rules::Context::new(project, &facts, external);
+            let assessment = Assessment::of(project, &facts, external);
+            let context = rules::Context {
+                project,
+                facts: &facts,
+                external,
+                assessment: &assessment,
+            };
             rules::check_project(&context)
         })
         .collect();

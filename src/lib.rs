@@ -4,10 +4,12 @@
 //! The pipeline, one module per stage: `discover` (files and projects) → `facts` (what the code
 //! and configuration contain) → `rules` (findings) → `fixes` (what a migration needs) → `report`.
 
+pub mod assess;
 pub mod cli;
 pub mod config;
 pub mod core;
 pub mod discover;
+pub mod edit;
 pub mod engine;
 pub mod facts;
 pub mod fixes;

@@ -239,6 +239,8 @@ pub struct ConfigureLambda {
 /// One legacy registration call.
 #[derive(Debug, Clone)]
 pub struct Registration {
+    /// Its index in the project's registrations: the key the assessment keeps its verdicts by.
+    pub id: usize,
     pub kind: RegistrationKind,
     /// The whole invocation, receiver included.
     pub site: Site,
@@ -329,6 +331,8 @@ pub struct OptionsReader {
 pub struct LegacyUsing {
     pub namespace: String,
     pub site: Site,
+    /// Where the file uses a public name of the namespace.
+    pub uses: Vec<Span>,
 }
 
 /// `ConfigureMaskinportenClient(...)` of the built-in client.

@@ -43,14 +43,6 @@ impl ProjectFacts {
         self.appsettings.iter().filter(|f| f.is_deployed())
     }
 
-    /// The message handlers that look a client definition up by `key`.
-    pub fn handlers_of(&self, key: &Key) -> Vec<&Registration> {
-        self.registrations
-            .iter()
-            .filter(|h| matches!(&h.kind, RegistrationKind::MessageHandler { key: k } if k.matches(key)))
-            .collect()
-    }
-
     /// Whether the project uses the legacy library or the shims at all.
     pub fn has_legacy_usage(&self) -> bool {
         !(self.registrations.is_empty()
@@ -301,9 +293,16 @@ pub fn resolve(project: Option<&Project>, input: ProjectFiles) -> ProjectFacts {
         };
         for using in &file.usings {
             if is_legacy_namespace(&using.namespace) {
+                let names = catalogue::legacy_names_of(&using.namespace).unwrap_or_default();
                 facts.legacy_usings.push(LegacyUsing {
                     namespace: using.namespace.clone(),
                     site: using.site.clone(),
+                    uses: file
+                        .legacy_name_uses
+                        .iter()
+                        .filter(|(name, _)| names.contains(&name.as_str()))
+                        .map(|(_, span)| *span)
+                        .collect(),
                 });
             }
         }
@@ -328,7 +327,8 @@ fn resolve_call(call: &Call, imports: &Imports, symbols: &Symbols, facts: &mut P
     let name = call.name.as_str();
     match name {
         _ if catalogue::REGISTRATION_METHODS.contains(&name) => {
-            if let Some(registration) = legacy_registration(call, imports, symbols) {
+            if let Some(mut registration) = legacy_registration(call, imports, symbols) {
+                registration.id = facts.registrations.len();
                 facts.registrations.push(registration);
             }
         }
@@ -522,6 +522,7 @@ fn legacy_registration(call: &Call, imports: &Imports, symbols: &Symbols) -> Opt
         generic_here.then(|| m.name.clone())
     });
     Some(Registration {
+        id: 0,
         kind,
         site: call.site.clone(),
         method_site: call.method_site.clone(),

@@ -1,15 +1,19 @@
 //! The edit engine: takes the fixes of a run's findings, keeps the first of any two whose edits
-//! overlap (the later one is dropped and reported, never interleaved), adds the edits that follow
-//! from the others (usings), applies each file's edits in reverse order, and re-parses every
-//! changed file: a fix that would leave new syntax errors is dropped and reported.
+//! overlap (the later one is dropped and reported, never interleaved; an edit two fixes share,
+//! such as the `using` both need, is no overlap), adds the fixes that follow from the others
+//! (each rule's `derive`, in catalogue order), applies each file's edits in reverse order, and
+//! re-parses every changed file: a fix that would leave new syntax errors is dropped and
+//! reported.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::{Edit, derive};
+use rayon::prelude::*;
+
 use crate::core::{SourceFile, Span};
-use crate::rules::Finding;
+use crate::edit::{Edit, apply_edits};
+use crate::rules::{self, Finding, FixState};
 
 /// A file's new content.
 #[derive(Debug, Clone)]
@@ -41,21 +45,28 @@ pub struct Applied {
     pub dropped: Vec<(usize, String)>,
 }
 
-/// Plans and applies the fixes of `findings` (selected by `wanted`), adding derived edits to the
-/// findings they belong to. The findings' `fix` fields are updated: dropped fixes are removed and
-/// their `fix_withheld` says why.
+/// Plans and applies the fixes of `findings` (selected by `wanted`), adding derived fixes to
+/// the findings they belong to. The findings' `fix` fields are updated: dropped fixes are
+/// removed and their `fix_withheld` says why, and an edit several fixes share stays only in the
+/// first.
 pub fn apply(findings: &mut [Finding], wanted: impl Fn(&Finding) -> bool) -> Applied {
     let selected: Vec<usize> = (0..findings.len())
         .filter(|&i| findings[i].fix.is_some() && wanted(&findings[i]))
         .collect();
-    let (mut accepted, mut dropped) = without_overlaps(findings, &selected);
-    derive::add_derived(findings, &mut accepted, &wanted);
+    let (kept, mut dropped) = without_overlaps(findings, &selected);
+    let mut accepted = vec![false; findings.len()];
+    for i in kept {
+        accepted[i] = true;
+    }
+    derive(findings, &mut accepted, &wanted);
+    let accepted: Vec<usize> = (0..findings.len()).filter(|&i| accepted[i]).collect();
     let accepted = keep_parsable(findings, accepted, &mut dropped);
     for (index, reason) in &dropped {
         let f = &mut findings[*index];
         f.fix = None;
         f.fix_withheld = Some(reason.clone());
     }
+    share_edits(findings, &accepted);
     Applied {
         changes: changes(findings, &accepted),
         fixed: accepted,
@@ -74,39 +85,103 @@ fn overlaps(a: Span, b: Span) -> bool {
     }
 }
 
+/// The kept edits of each file, sorted by start: which finding's fix holds each.
+#[derive(Default)]
+struct KeptEdits<'a> {
+    by_file: HashMap<&'a PathBuf, Vec<(&'a Edit, usize)>>,
+}
+
+impl<'a> KeptEdits<'a> {
+    /// The earliest finding whose kept edit clashes with `edit` (an identical edit does not).
+    fn clash(&self, edit: &Edit) -> Option<usize> {
+        let kept = self.by_file.get(&edit.site.file.path)?;
+        let span = edit.site.span;
+        // Kept edits do not overlap each other, so only the one starting just before `span`
+        // and those starting inside it can overlap it.
+        let first = kept.partition_point(|(k, _)| k.site.span.start < span.start);
+        let candidates = kept[first.saturating_sub(1)..]
+            .iter()
+            .take_while(|(k, _)| k.site.span.start <= span.end.max(span.start));
+        candidates
+            .filter(|(k, _)| overlaps(k.site.span, span) && **k != *edit)
+            .map(|(_, owner)| *owner)
+            .min()
+    }
+
+    fn add(&mut self, edit: &'a Edit, owner: usize) {
+        let list = self.by_file.entry(&edit.site.file.path).or_default();
+        let at = list.partition_point(|(k, _)| {
+            (k.site.span.start, k.site.span.end) <= (edit.site.span.start, edit.site.span.end)
+        });
+        list.insert(at, (edit, owner));
+    }
+}
+
 /// Keeps fixes in order, dropping any whose edits overlap an edit already kept.
 fn without_overlaps(
     findings: &[Finding],
     selected: &[usize],
 ) -> (Vec<usize>, Vec<(usize, String)>) {
+    let mut kept_edits = KeptEdits::default();
     let mut kept: Vec<usize> = Vec::new();
     let mut dropped = Vec::new();
     for &i in selected {
         let edits = edits_of(&findings[i]);
-        let clash = kept.iter().find(|&&k| {
-            edits_of(&findings[k]).iter().any(|theirs| {
-                edits.iter().any(|mine| {
-                    mine.site.file.path == theirs.site.file.path
-                        && overlaps(mine.site.span, theirs.site.span)
-                })
-            })
-        });
-        match clash {
-            Some(&k) => {
+        match edits.iter().filter_map(|e| kept_edits.clash(e)).min() {
+            Some(k) => {
                 let other = &findings[k];
-                let line = other.site.file.position(other.site.span.start).line;
                 dropped.push((
                     i,
                     format!(
-                        "Its edits overlap the fix for {} at {}:{line}, which is applied first; run fix again afterwards.",
-                        other.rule.code, other.site.file.display
+                        "Its edits overlap the fix for {} at {}, which is applied first; run fix again afterwards.",
+                        other.rule.code,
+                        other.location()
                     ),
                 ));
             }
-            None => kept.push(i),
+            None => {
+                for e in edits {
+                    kept_edits.add(e, i);
+                }
+                kept.push(i);
+            }
         }
     }
     (kept, dropped)
+}
+
+/// Adds the fixes rules derive from the accepted ones, rule by rule in catalogue order (a
+/// later rule sees what an earlier one derived).
+fn derive(findings: &mut [Finding], accepted: &mut [bool], wanted: &impl Fn(&Finding) -> bool) {
+    for rule in rules::RULES {
+        let Some(derive) = rule.derive else {
+            continue;
+        };
+        for i in 0..findings.len() {
+            let f = &findings[i];
+            if f.rule.code != rule.code || f.fix.is_some() || !wanted(f) {
+                continue;
+            }
+            let Some(fix) = derive(f, &FixState::new(findings, accepted)) else {
+                continue;
+            };
+            findings[i].fix = Some(fix);
+            findings[i].fix_withheld = None;
+            accepted[i] = true;
+        }
+    }
+}
+
+/// An edit several accepted fixes share (the same range and text) stays in the first of them.
+fn share_edits(findings: &mut [Finding], accepted: &[usize]) {
+    let mut seen: HashSet<(PathBuf, Span, String)> = HashSet::new();
+    for &i in accepted {
+        if let Some(fix) = &mut findings[i].fix {
+            fix.edits.retain(|e| {
+                seen.insert((e.site.file.path.clone(), e.site.span, e.replacement.clone()))
+            });
+        }
+    }
 }
 
 fn edits_of(f: &Finding) -> &[Edit] {
@@ -131,20 +206,6 @@ fn by_file<'a>(
     files
 }
 
-/// Applies edits to a file's text, last first.
-pub fn apply_edits(file: &SourceFile, edits: &[&Edit]) -> String {
-    let mut sorted: Vec<&&Edit> = edits.iter().collect();
-    sorted.sort_by_key(|e| std::cmp::Reverse((e.site.span.start, e.site.span.end)));
-    let offset = file.text_offset();
-    let mut text = file.text.clone();
-    for edit in sorted {
-        let start = edit.site.span.start - offset;
-        let end = edit.site.span.end - offset;
-        text.replace_range(start..end, &edit.replacement);
-    }
-    text
-}
-
 fn changes(findings: &[Finding], accepted: &[usize]) -> Vec<Change> {
     by_file(findings, accepted)
         .into_values()
@@ -161,7 +222,6 @@ fn keep_parsable(
     accepted: Vec<usize>,
     dropped: &mut Vec<(usize, String)>,
 ) -> Vec<usize> {
-    use rayon::prelude::*;
     let mut kept = accepted.clone();
     // Files whose fixes add errors, found in parallel; a file with none after is fine at once.
     let files: Vec<(Arc<SourceFile>, Vec<&Edit>)> =
@@ -190,12 +250,11 @@ fn keep_parsable(
             .collect();
         let mut good: Vec<&Edit> = Vec::new();
         for i in touching {
-            let mine: Vec<&Edit> = edits_of(&findings[i])
+            let mine = edits_of(&findings[i])
                 .iter()
-                .filter(|e| e.site.file.path == file.path)
-                .collect();
+                .filter(|e| e.site.file.path == file.path);
             let mut trial = good.clone();
-            trial.extend(mine.iter().copied());
+            trial.extend(mine);
             if super::validate::errors(&file, &apply_edits(&file, &trial)) <= before {
                 good = trial;
             } else {
@@ -216,29 +275,22 @@ fn keep_parsable(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::Site;
-    use crate::fixes::{Fix, Safety};
+    use crate::core::{Code, Site};
+    use crate::edit::{Fix, Safety};
     use std::path::Path;
 
-    fn finding(
-        file: &Arc<SourceFile>,
-        code: &str,
-        at: (usize, usize),
-        replacement: &str,
-    ) -> Finding {
-        let rule = crate::rules::find(code).unwrap();
-        let site = Site {
-            file: file.clone(),
-            span: Span::new(at.0, at.1),
-        };
-        let mut f = Finding::new(rule, site.clone(), "m");
+    fn finding(file: &Arc<SourceFile>, code: Code, edits: &[((usize, usize), &str)]) -> Finding {
+        let site = Site::new(file, Span::new(edits[0].0.0, edits[0].0.1));
+        let mut f = Finding::new(rules::rule(code), site, "m");
         f.fix = Some(Fix {
             safety: Safety::Safe,
             description: "d".into(),
-            edits: vec![Edit {
-                site,
-                replacement: replacement.into(),
-            }],
+            edits: edits
+                .iter()
+                .map(|((start, end), replacement)| {
+                    Edit::replace(Site::new(file, Span::new(*start, *end)), *replacement)
+                })
+                .collect(),
         });
         f
     }
@@ -256,8 +308,8 @@ mod tests {
         let f = file();
         let at = f.text.find("x.Old").unwrap();
         let mut findings = vec![
-            finding(&f, "MP101", (at, at + 7), "x.New()"),
-            finding(&f, "MP102", (at + 2, at + 5), "Other"),
+            finding(&f, Code::MP101, &[((at, at + 7), "x.New()")]),
+            finding(&f, Code::MP102, &[((at + 2, at + 5), "Other")]),
         ];
         let applied = apply(&mut findings, |_| true);
         assert_eq!(applied.fixed, [0]);
@@ -277,13 +329,31 @@ mod tests {
     }
 
     #[test]
+    fn an_edit_two_fixes_share_is_applied_once_and_kept_in_the_first() {
+        let f = file();
+        let x = f.text.find("x.Old").unwrap();
+        let y = f.text.find("y.Old").unwrap();
+        let shared = ((0, 0), "using N;\r\n");
+        let mut findings = vec![
+            finding(&f, Code::MP101, &[((x, x + 7), "x.New()"), shared]),
+            finding(&f, Code::MP102, &[((y, y + 7), "y.New()"), shared]),
+        ];
+        let applied = apply(&mut findings, |_| true);
+        assert_eq!(applied.fixed, [0, 1]);
+        assert!(applied.changes[0].text.starts_with("using N;\r\nclass A"));
+        assert_eq!(applied.changes[0].text.matches("using N;").count(), 1);
+        assert_eq!(findings[0].fix.as_ref().unwrap().edits.len(), 2);
+        assert_eq!(findings[1].fix.as_ref().unwrap().edits.len(), 1);
+    }
+
+    #[test]
     fn a_fix_that_breaks_the_syntax_is_dropped_and_the_others_stay() {
         let f = file();
         let x = f.text.find("x.Old").unwrap();
         let y = f.text.find("y.Old").unwrap();
         let mut findings = vec![
-            finding(&f, "MP101", (x, x + 7), "x.New()"),
-            finding(&f, "MP102", (y, y + 7), "y.New(("),
+            finding(&f, Code::MP101, &[((x, x + 7), "x.New()")]),
+            finding(&f, Code::MP102, &[((y, y + 7), "y.New((")]),
         ];
         let applied = apply(&mut findings, |_| true);
         assert_eq!(applied.fixed, [0]);
@@ -303,10 +373,30 @@ mod tests {
             SourceFile::from_bytes(Path::new("a.cs"), b"\xEF\xBB\xBFa b c".to_vec()).unwrap(),
         );
         let mut findings = vec![
-            finding(&f, "MP101", (3, 4), "AA"),
-            finding(&f, "MP102", (7, 8), "CC"),
+            finding(&f, Code::MP101, &[((3, 4), "AA")]),
+            finding(&f, Code::MP102, &[((7, 8), "CC")]),
         ];
         let applied = apply(&mut findings, |_| true);
         assert_eq!(applied.changes[0].bytes(), b"\xEF\xBB\xBFAA b CC");
+    }
+
+    #[test]
+    fn many_fixes_in_one_file_are_checked_for_overlaps_without_comparing_every_pair() {
+        let text: String = (0..5000).map(|i| format!("x{i:05}.Old();\n")).collect();
+        let f = Arc::new(SourceFile::from_text(Path::new("a.cs"), text, false));
+        let mut findings: Vec<Finding> = (0..5000)
+            .map(|i| {
+                let at = i * 14;
+                finding(&f, Code::MP101, &[((at + 7, at + 12), "New()")])
+            })
+            .collect();
+        findings.push(finding(
+            &f,
+            Code::MP102,
+            &[((7 + 14 * 2500, 9 + 14 * 2500), "X")],
+        ));
+        let applied = apply(&mut findings, |_| true);
+        assert_eq!(applied.fixed.len(), 5000);
+        assert_eq!(applied.dropped, [(5000, "Its edits overlap the fix for MP101 at a.cs:2501, which is applied first; run fix again afterwards.".to_string())]);
     }
 }

@@ -1,38 +1,8 @@
-//! Fixes: what a migration of each finding needs and whether it is known (`readiness`), and the
-//! byte-range edits a fix is made of.
+//! Fixes: the engine that turns the findings' fixes into changed files. `apply` keeps the
+//! first of any two overlapping fixes, adds the fixes that follow from others (each rule's
+//! `derive`), applies each file's edits in reverse order and re-parses the result (`validate`);
+//! `write` puts the changed files on disk for `fix --write`.
 
 pub mod apply;
-mod derive;
-pub mod json_edit;
-pub mod readiness;
-pub mod rewrite;
-pub mod text;
 pub mod validate;
 pub mod write;
-
-use serde::Serialize;
-
-use crate::core::Site;
-
-/// How safe it is to apply a fix without reading it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Safety {
-    Safe,
-    Unsafe,
-}
-
-/// One replacement of a byte range.
-#[derive(Debug, Clone)]
-pub struct Edit {
-    pub site: Site,
-    pub replacement: String,
-}
-
-/// A set of edits that together migrate one finding.
-#[derive(Debug, Clone)]
-pub struct Fix {
-    pub safety: Safety,
-    pub description: String,
-    pub edits: Vec<Edit>,
-}

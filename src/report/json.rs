@@ -7,7 +7,7 @@ use super::{InputProblem, Outcome, Summary};
 use crate::core::Severity;
 use crate::core::Site;
 use crate::discover::ProjectKind;
-use crate::fixes::Safety;
+use crate::edit::Safety;
 use crate::rules::Finding;
 
 pub const VERSION: u32 = 1;

@@ -111,10 +111,10 @@ fn section(
     out
 }
 
-fn safety(safety: crate::fixes::Safety) -> &'static str {
+fn safety(safety: crate::edit::Safety) -> &'static str {
     match safety {
-        crate::fixes::Safety::Safe => "safe",
-        crate::fixes::Safety::Unsafe => "unsafe: changes behaviour, review it",
+        crate::edit::Safety::Safe => "safe",
+        crate::edit::Safety::Unsafe => "unsafe: changes behaviour, review it",
     }
 }
 

@@ -1,7 +1,6 @@
 //! Report: renders the result of a run in the format asked for. Renderers only format; they
 //! decide nothing.
 
-pub mod fingerprint;
 pub mod github;
 pub mod human;
 pub mod json;

@@ -4,8 +4,9 @@
 
 use serde_json::{Value, json};
 
-use super::{Outcome, fingerprint};
+use super::Outcome;
 use crate::core::Site;
+use crate::rules::fingerprint;
 use crate::rules::{Finding, RULES, Severity};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::Finding;
-use crate::report::fingerprint;
+use super::fingerprint;
 
 #[derive(Debug, Serialize, Deserialize, PartialEq, Eq, Clone)]
 struct Entry {

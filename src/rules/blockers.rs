@@ -3,7 +3,6 @@
 
 use super::{Context, Finding, Rule, upper_first};
 use crate::facts::model::RegistrationKind;
-use crate::fixes::readiness;
 
 pub fn report(rule: &'static Rule, context: &Context, out: &mut Vec<Finding>) {
     let mut seen = Vec::new();
@@ -14,7 +13,7 @@ pub fn report(rule: &'static Rule, context: &Context, out: &mut Vec<Finding>) {
         .iter()
         .filter(|r| !matches!(r.kind, RegistrationKind::ClientDefinition { .. }));
     for r in migrated {
-        let verdict = readiness::assess(r, context.facts, &context.gate);
+        let verdict = context.assessment.verdict(r);
         for b in verdict.blockers.iter().filter(|b| b.rule == rule.code) {
             let key = (b.site.file.path.clone(), b.site.span, b.reason.clone());
             if seen.contains(&key) {

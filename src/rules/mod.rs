@@ -1,5 +1,13 @@
-//! Rules: pure functions from a project's facts to findings. Each rule lives in its own module
-//! with its documentation (served by `explain`), its name and its default severity.
+//! Rules: pure functions from a project's facts and assessment to findings. Each rule lives in
+//! one module (`mpNNN_name.rs`) that declares, in one `Rule`: its code, name and level, the
+//! circumstances that move the level, its documentation (served by `explain`), the check, the
+//! fixes it offers, the fix it derives from other fixes, and what its findings mean for the
+//! plan. `RULES` registers them. Shared helpers sit beside them (`registration`, `sections`,
+//! `scopes`, `blockers`, `keyvault_secrets`); suppressions, baselines and fingerprints filter
+//! and identify findings after the rules ran.
+//!
+//! Adding a rule: write its module, add it to `RULES` and its code to `core::code`, and add a
+//! fixture that shows it.
 
 mod blockers;
 mod keyvault_secrets;
@@ -34,19 +42,26 @@ mod mp903_several_identities;
 mod mp904_not_an_app;
 mod mp905_unresolved_value;
 mod registration;
-pub use registration::planned_code;
-pub mod baseline;
 mod scopes;
 mod sections;
+
+pub mod baseline;
+mod finding;
+pub mod fingerprint;
 pub mod suppressions;
 
-use crate::core::Site;
+use std::path::PathBuf;
+
 pub use crate::core::{Code, Severity};
+pub use finding::{Adjustment, Circumstance, Finding, Outside, Related, Shift};
+
+use crate::assess::Assessment;
+use crate::assess::readiness::Blocker;
+use crate::core::SourceFile;
 use crate::discover::Project;
+use crate::edit::{Edit, Fix};
 use crate::facts::external::External;
 use crate::facts::resolve::ProjectFacts;
-use crate::fixes::Fix;
-use crate::fixes::readiness::{Blocker, ProjectGate};
 
 /// Which projects a rule looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,17 +72,87 @@ pub enum Applies {
     OtherProjects,
 }
 
-/// A rule: its identity, default level and documentation in one place.
+/// What a rule's findings mean for `plan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanRole {
+    /// Work in the code: a finding without a fix is a step for a person.
+    Code,
+    /// Work outside the repository: each finding's `outside` says what.
+    Outside,
+    /// Inventory only: never part of a plan.
+    Inventory,
+}
+
+/// A fix that follows from the fixes of other findings, decided on the state the accepted
+/// fixes leave (MP108 drops a `using` nothing uses any more, MP109 the package reference).
+pub type Derive = fn(&Finding, &FixState) -> Option<Fix>;
+
+/// A rule: its identity, level and documentation, its check and what its findings mean for the
+/// stages after it, in one place.
 pub struct Rule {
     pub code: Code,
     pub name: &'static str,
     pub severity: Severity,
+    /// Circumstances that move a finding's level, applied in this order.
+    pub adjustments: &'static [Adjustment],
     /// One line for `rules`.
     pub summary: &'static str,
-    /// Markdown: what it does, why it matters, example, fix.
+    /// Markdown: what it does, why it matters, example, fix, fix safety.
     pub doc: &'static str,
     pub applies: Applies,
+    pub plan: PlanRole,
     pub check: fn(&Context, &mut Vec<Finding>),
+    pub derive: Option<Derive>,
+}
+
+impl Rule {
+    /// What a rule leaves at its default: it looks at apps, its findings are code work, it
+    /// derives nothing, no circumstance moves its level. A rule sets `code`, `name`,
+    /// `severity`, `summary`, `doc` and `check` itself (a test checks every code is unique).
+    pub const DEFAULTS: Rule = Rule {
+        code: Code::MP001,
+        name: "",
+        severity: Severity::Warning,
+        adjustments: &[],
+        summary: "",
+        doc: "",
+        applies: Applies::Apps,
+        plan: PlanRole::Code,
+        check: |_, _| {},
+        derive: None,
+    };
+
+    /// The level of a finding in these circumstances, starting from `base` (the rule's level
+    /// or the configured one).
+    pub fn level(&self, base: Severity, circumstances: &[Circumstance]) -> Severity {
+        self.adjustments
+            .iter()
+            .filter(|a| circumstances.contains(&a.when))
+            .fold(base, |level, a| match a.shift {
+                Shift::Lower => level.lower(),
+                Shift::To(to) => to,
+            })
+    }
+
+    /// "warning (info in local-only files)": the level and what moves it.
+    pub fn level_description(&self) -> String {
+        let mut groups: Vec<(Severity, Vec<&str>)> = Vec::new();
+        for a in self.adjustments {
+            let to = self.level(self.severity, &[a.when]);
+            match groups.iter_mut().find(|(level, _)| *level == to) {
+                Some((_, phrases)) => phrases.push(a.when.phrase()),
+                None => groups.push((to, vec![a.when.phrase()])),
+            }
+        }
+        if groups.is_empty() {
+            return self.severity.to_string();
+        }
+        let moved: Vec<String> = groups
+            .iter()
+            .map(|(level, phrases)| format!("{level} {}", phrases.join(" and ")))
+            .collect();
+        format!("{} ({})", self.severity, moved.join("; "))
+    }
 }
 
 impl std::fmt::Debug for Rule {
@@ -114,110 +199,43 @@ pub static RULES: &[&Rule] = &[
 
 /// Looks a rule up by code (`MP101`) or name (`legacy-typed-client`), ignoring case.
 pub fn find(code_or_name: &str) -> Option<&'static Rule> {
+    let wanted = code_or_name.trim();
     RULES.iter().copied().find(|r| {
-        r.code.as_str().eq_ignore_ascii_case(code_or_name)
-            || r.name.eq_ignore_ascii_case(code_or_name)
+        r.code.as_str().eq_ignore_ascii_case(wanted) || r.name.eq_ignore_ascii_case(wanted)
     })
 }
 
-/// Another place a finding involves.
-#[derive(Debug, Clone)]
-pub struct Related {
-    pub site: Site,
-    pub message: String,
+/// The rule with this code.
+pub fn rule(code: Code) -> &'static Rule {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code == code)
+        .expect("every code has a rule")
 }
 
-#[derive(Debug, Clone)]
-pub struct Finding {
-    pub rule: &'static Rule,
-    pub severity: Severity,
-    pub site: Site,
-    pub project: Option<String>,
-    pub message: String,
-    pub related: Vec<Related>,
-    pub fix: Option<Fix>,
-    pub fix_withheld: Option<String>,
-}
-
-impl Finding {
-    pub fn new(rule: &'static Rule, site: Site, message: impl Into<String>) -> Finding {
-        Finding {
-            rule,
-            severity: rule.severity,
-            site,
-            project: None,
-            message: message.into(),
-            related: Vec::new(),
-            fix: None,
-            fix_withheld: None,
-        }
-    }
-
-    pub fn related(mut self, site: Site, message: impl Into<String>) -> Finding {
-        self.related.push(Related {
-            site,
-            message: message.into(),
-        });
-        self
-    }
-
-    pub fn withheld(mut self, reason: impl Into<String>) -> Finding {
-        self.fix_withheld = Some(reason.into());
-        self
-    }
-
-    pub fn severity(mut self, severity: Severity) -> Finding {
-        self.severity = severity;
-        self
-    }
-}
-
-/// What a rule sees: one project, its facts, and what was given from outside the repository.
+/// What a rule sees: one project, its facts and assessment, and what was given from outside the
+/// repository.
 pub struct Context<'a> {
     pub project: Option<&'a Project>,
     pub facts: &'a ProjectFacts,
     pub external: &'a External,
-    /// Blockers for every fix in the project (version, custom token cache).
-    pub gate: Vec<Blocker>,
+    pub assessment: &'a Assessment,
 }
 
-impl<'a> Context<'a> {
-    pub fn new(
-        project: Option<&'a Project>,
-        facts: &'a ProjectFacts,
-        external: &'a External,
-    ) -> Self {
-        let gate = match project {
-            Some(p) if p.is_app() => ProjectGate {
-                project: p,
-                facts,
-                keep: external.credentials == crate::facts::external::Credentials::Keep,
-            }
-            .blockers(),
-            _ => Vec::new(),
-        };
-        Context {
-            project,
-            facts,
-            external,
-            gate,
-        }
-    }
-
+impl Context<'_> {
     pub fn is_app(&self) -> bool {
         self.project.is_some_and(Project::is_app)
     }
 
     /// Whether the migration keeps the app's own credentials (`--credentials keep`).
     pub fn keep(&self) -> bool {
-        self.external.credentials == crate::facts::external::Credentials::Keep
+        self.assessment.keep
     }
 
     /// Whether the app is on Altinn.App 9 or later.
     pub fn is_v9(&self) -> bool {
-        self.project
-            .and_then(|p| p.altinn_version.as_ref())
-            .is_some_and(|v| v.major >= 9)
+        self.assessment.model.is_v9()
     }
 }
 
@@ -239,6 +257,63 @@ pub fn check_project(context: &Context) -> Vec<Finding> {
     findings
 }
 
+/// The findings of a run and which of their fixes the fix engine has accepted so far: what a
+/// rule's `derive` decides on.
+pub struct FixState<'a> {
+    pub findings: &'a [Finding],
+    accepted: &'a [bool],
+}
+
+impl<'a> FixState<'a> {
+    pub fn new(findings: &'a [Finding], accepted: &'a [bool]) -> FixState<'a> {
+        FixState { findings, accepted }
+    }
+
+    pub fn is_accepted(&self, index: usize) -> bool {
+        self.accepted.get(index).copied().unwrap_or(false)
+    }
+
+    /// The accepted edits in `file`.
+    pub fn edits_in(&self, file: &SourceFile) -> Vec<&'a Edit> {
+        self.findings
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.is_accepted(*i))
+            .filter_map(|(_, f)| f.fix.as_ref())
+            .flat_map(|fix| &fix.edits)
+            .filter(|e| e.site.file.path == file.path)
+            .collect()
+    }
+
+    /// Findings of the same project whose rule is one of `codes` and whose fix is not
+    /// accepted.
+    pub fn unfixed_in_project(&self, of: &Finding, codes: &[Code]) -> Vec<&'a Finding> {
+        self.findings
+            .iter()
+            .enumerate()
+            .filter(|(i, f)| {
+                f.project == of.project && codes.contains(&f.rule.code) && !self.is_accepted(*i)
+            })
+            .map(|(_, f)| f)
+            .collect()
+    }
+
+    /// The files the accepted fixes change.
+    pub fn changed_files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = self
+            .findings
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.is_accepted(*i))
+            .filter_map(|(_, f)| f.fix.as_ref())
+            .flat_map(|fix| fix.edits.iter().map(|e| e.site.file.path.clone()))
+            .collect();
+        files.sort();
+        files.dedup();
+        files
+    }
+}
+
 /// Joins blocker reasons into the one sentence `fix_withheld` holds.
 pub fn withheld_sentence(blockers: &[Blocker]) -> String {
     let mut reasons: Vec<String> = Vec::new();
@@ -257,4 +332,39 @@ pub fn upper_first(text: &str) -> String {
     chars.next().map_or(String::new(), |c| {
         c.to_uppercase().collect::<String>() + chars.as_str()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_exactly_one_rule_named_after_its_module() {
+        for code in Code::ALL {
+            let with_code = RULES.iter().filter(|r| r.code == *code).count();
+            assert_eq!(with_code, 1, "{code}");
+        }
+        assert_eq!(RULES.len(), Code::ALL.len());
+        for rule in RULES {
+            assert!(
+                !rule.name.is_empty() && !rule.summary.is_empty(),
+                "{rule:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn adjustments_move_the_level_from_the_configured_base() {
+        let mp302 = rule(Code::MP302);
+        assert_eq!(mp302.level(Severity::Error, &[]), Severity::Error);
+        assert_eq!(
+            mp302.level(Severity::Error, &[Circumstance::EmptyPlaceholder]),
+            Severity::Info
+        );
+        let mp301 = rule(Code::MP301);
+        assert_eq!(
+            mp301.level(Severity::Error, &[Circumstance::LocalOnlyFile]),
+            Severity::Warning
+        );
+    }
 }

@@ -2,7 +2,7 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP101`.
 
 use super::registration::{self, V9_NOTE};
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Code, Context, Finding, Rule, Severity};
 use crate::facts::model::RegistrationKind;
 
 pub static RULE: Rule = Rule {
@@ -10,7 +10,6 @@ pub static RULE: Rule = Rule {
     name: "legacy-typed-client",
     severity: Severity::Error,
     summary: "Typed HttpClient registered with the legacy AddMaskinportenHttpClient<TDef, TClient[, TImpl]>",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Finds `AddMaskinportenHttpClient<TClientDefinition, TClient>(...)` and
@@ -56,6 +55,7 @@ The fix is withheld, and the finding says why, when the app is below Altinn.App 
 the definition is not a JWK (MP901), a setting has no built-in equivalent (MP902), the app uses
 several identities (MP903), or a value it needs is not statically known (MP905).
 "#,
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {

@@ -2,7 +2,7 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP102`.
 
 use super::registration::{self, V9_NOTE};
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Code, Context, Finding, Rule, Severity};
 use crate::facts::model::RegistrationKind;
 
 pub static RULE: Rule = Rule {
@@ -10,7 +10,6 @@ pub static RULE: Rule = Rule {
     name: "legacy-named-client",
     severity: Severity::Error,
     summary: "Named HttpClient registered with the legacy AddMaskinportenHttpClient<TDef>(\"name\", ...)",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Finds `AddMaskinportenHttpClient<TClientDefinition>("name", settings[, configure])` calls of the
@@ -39,6 +38,7 @@ services.AddHttpClient("registry").UseMaskinportenAuthorization("altinn:serviceo
 the same cases as MP101: version below 8.7.0 (MP203), a certificate or custom definition (MP901),
 an unsupported setting (MP902), several identities (MP903), or an unknown scope (MP905).
 "#,
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {

@@ -2,7 +2,7 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP103`.
 
 use super::registration::{self, V9_NOTE};
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Code, Context, Finding, Rule, Severity};
 use crate::facts::model::RegistrationKind;
 
 pub static RULE: Rule = Rule {
@@ -10,7 +10,6 @@ pub static RULE: Rule = Rule {
     name: "legacy-message-handler",
     severity: Severity::Error,
     summary: "Legacy AddMaskinportenHttpMessageHandler<TDef[, TClient]>() on an IHttpClientBuilder",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Finds `.AddMaskinportenHttpMessageHandler<TClientDefinition>("key"[, configure])` and
@@ -45,6 +44,7 @@ services
 scope from the handler's lambda or the definition's settings. Withheld, with the reason, when no
 definition with the key is found or as in MP101 (MP203, MP901, MP902, MP903, MP905).
 "#,
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {

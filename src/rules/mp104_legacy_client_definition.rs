@@ -2,20 +2,19 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP104`.
 
 use super::registration;
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Code, Context, Finding, Rule, Severity};
 use crate::core::Site;
 use crate::core::Span;
 use crate::core::catalogue::DEFAULT_SECTION;
+use crate::edit::{Edit, Fix, Safety, csharp, text};
 use crate::facts::model::Registration;
 use crate::facts::model::RegistrationKind;
-use crate::fixes::{Edit, Fix, Safety, readiness, rewrite, text};
 
 pub static RULE: Rule = Rule {
     code: Code::MP104,
     name: "legacy-client-definition",
     severity: Severity::Error,
     summary: "Legacy RegisterMaskinportenClientDefinition<TDef>(key, settings)",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Finds `RegisterMaskinportenClientDefinition<TClientDefinition>(key, settings)` of the legacy
@@ -37,6 +36,7 @@ Removed once every handler that uses its key is migrated (MP103). Withheld while
 the key cannot be migrated, or when no handler in the project uses the key (then something else,
 perhaps a library, may look it up).
 "#,
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
@@ -45,7 +45,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
         let RegistrationKind::ClientDefinition { key } = &r.kind else {
             continue;
         };
-        let handlers = context.facts.handlers_of(key);
+        let handlers = context.assessment.handlers_of(context.facts, r);
         let mut finding = Finding::new(
             &RULE,
             r.site.clone(),
@@ -62,12 +62,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
         let mut blocked = Vec::new();
         for h in &handlers {
             finding = finding.related(h.site.clone(), "a handler that uses this definition");
-            let verdict = readiness::assess(h, context.facts, &context.gate);
-            let migrates = verdict
-                .target
-                .as_ref()
-                .is_some_and(|t| rewrite::registration_fix(h, t).is_ok());
-            if !migrates {
+            if !context.assessment.migrates(h) {
                 blocked.push(h);
             }
         }
@@ -119,7 +114,7 @@ fn definition_fix(context: &Context, r: &Registration) -> Result<Fix, String> {
         None if context.keep() => Err(
             "with --credentials keep the built-in client reads its credentials from a configuration section, and this definition's settings are not one".into(),
         ),
-        _ => rewrite::remove_statement(
+        _ => csharp::remove_statement(
             &r.site,
             "remove the client definition: every handler that used it is migrated".to_string(),
         ),

@@ -1,7 +1,7 @@
 //! MP105 legacy-token-service: Legacy IMaskinportenService registered, injected or called.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP105`.
 
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Code, Context, Finding, Rule, Severity};
 use crate::facts::model::TokenServiceUse;
 
 pub static RULE: Rule = Rule {
@@ -9,7 +9,6 @@ pub static RULE: Rule = Rule {
     name: "legacy-token-service",
     severity: Severity::Warning,
     summary: "Legacy IMaskinportenService registered, injected or called",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Finds the legacy `IMaskinportenService` registered (`AddSingleton<IMaskinportenService,
@@ -41,6 +40,7 @@ public class RegistryService(IMaskinportenClient maskinporten)
 None: the call sites change shape (`GetAccessToken(scopes)` / `GetAltinnExchangedToken(scopes)`
 return a `JwtToken`, whose `Value` replaces `TokenResponse.AccessToken`), so a person does it.
 "#,
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {

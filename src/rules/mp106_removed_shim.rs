@@ -1,14 +1,13 @@
 //! MP106 removed-shim: App-lib shims over the legacy library, removed in Altinn.App 9.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP106`.
 
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Code, Context, Finding, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     code: Code::MP106,
     name: "removed-shim",
     severity: Severity::Error,
     summary: "App-lib shims over the legacy library, removed in Altinn.App 9",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Finds `AddMaskinportenJwkTokenProvider(...)` calls and uses of `IMaskinportenTokenProvider` and
@@ -30,6 +29,7 @@ services.AddMaskinportenJwkTokenProvider("MaskinportenSettings--EncodedJwk");
 None: remove the registration and move the code that injects `IMaskinportenTokenProvider` to
 `IMaskinportenClient`. Certificate users must register a JWK in Maskinporten first.
 "#,
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {

@@ -1,16 +1,15 @@
 //! MP107 legacy-options: Configure<MaskinportenSettings> with the legacy settings type.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP107`.
 
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Code, Context, Finding, Rule, Severity};
 use crate::core::Site;
-use crate::fixes::rewrite;
+use crate::edit::csharp;
 
 pub static RULE: Rule = Rule {
     code: Code::MP107,
     name: "legacy-options",
     severity: Severity::Warning,
     summary: "Configure<MaskinportenSettings> with the legacy settings type",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Finds `Configure<MaskinportenSettings>(...)`, `Configure<MaskinportenSettings<TDefinition>>(...)`
@@ -33,6 +32,7 @@ services.Configure<MaskinportenSettings>(config.GetSection("MaskinportenSettings
 ## Fix
 Removed when nothing reads the legacy options any more (the finding lists the readers it found).
 "#,
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
@@ -69,7 +69,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             finding = finding.related((*site).clone(), message.clone());
         }
         if readers.is_empty() {
-            match rewrite::remove_statement(
+            match csharp::remove_statement(
                 &options.site,
                 "remove the legacy options: nothing reads them".to_string(),
             ) {

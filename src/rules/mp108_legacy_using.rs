@@ -1,14 +1,16 @@
 //! MP108 legacy-using: using Altinn.ApiClients.Maskinporten....
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP108`.
 
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Code, Context, Finding, FixState, Rule, Severity};
+use crate::core::catalogue;
+use crate::core::{Site, Span};
+use crate::edit::{Edit, Fix, text};
 
 pub static RULE: Rule = Rule {
     code: Code::MP108,
     name: "legacy-using",
     severity: Severity::Warning,
     summary: "using Altinn.ApiClients.Maskinporten...",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Finds `using` directives (plain, `global`, alias) that import a namespace of the legacy
@@ -27,6 +29,8 @@ using Altinn.ApiClients.Maskinporten.Services;
 ## Fix
 Removed when the file no longer uses anything from the namespace.
 "#,
+    derive: Some(derive),
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
@@ -47,6 +51,59 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
         } else {
             "The removal is not automated yet."
         };
-        out.push(Finding::new(&RULE, using.site.clone(), message).withheld(withheld));
+        out.push(
+            Finding::new(&RULE, using.site.clone(), message)
+                .withheld(withheld)
+                .with_data(Imported {
+                    namespace: using.namespace.clone(),
+                    uses: using.uses.clone(),
+                }),
+        );
     }
+}
+
+/// What the derived fix needs: the namespace, and where the file uses its names.
+struct Imported {
+    namespace: String,
+    uses: Vec<Span>,
+}
+
+/// Removes the using when, with the accepted fixes applied, nothing in the file uses a name of
+/// its namespace: every use lies in a range an accepted edit replaces, and no replacement
+/// brings one back.
+fn derive(finding: &Finding, state: &FixState) -> Option<Fix> {
+    let imported = finding.data::<Imported>()?;
+    let names = catalogue::legacy_names_of(&imported.namespace)?;
+    let file = &finding.site.file;
+    let edits = state.edits_in(file);
+    let replaced = |used: &Span| {
+        edits.iter().any(|e| {
+            let range = e.site.span;
+            range.start < range.end && range.start <= used.start && used.end <= range.end
+        })
+    };
+    let brought_back = edits
+        .iter()
+        .any(|e| names.iter().any(|name| has_word(&e.replacement, name)));
+    if brought_back || !imported.uses.iter().all(replaced) {
+        return None;
+    }
+    let lines = text::whole_lines(file, finding.site.span)?;
+    Some(Fix::safe(
+        format!(
+            "remove `using {};`: nothing in the file uses it any more",
+            imported.namespace
+        ),
+        vec![Edit::delete(Site::new(file, lines))],
+    ))
+}
+
+/// Whether `text` holds `word` as a whole identifier.
+fn has_word(text: &str, word: &str) -> bool {
+    let is_identifier = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(is_identifier) && !after.is_some_and(is_identifier)
+    })
 }

@@ -1,15 +1,15 @@
 //! MP109 legacy-package: PackageReference to Altinn.ApiClients.Maskinporten.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP109`.
 
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Code, Context, Finding, FixState, Rule, Severity};
 use crate::core::Site;
+use crate::edit::{Edit, Fix, text};
 
 pub static RULE: Rule = Rule {
     code: Code::MP109,
     name: "legacy-package",
     severity: Severity::Warning,
     summary: "PackageReference to Altinn.ApiClients.Maskinporten",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Finds `<PackageReference Include="Altinn.ApiClients.Maskinporten" />` in an app's project file or
@@ -28,7 +28,22 @@ Altinn.App 9 any remaining legacy code needs it.
 ## Fix
 Removed when no code in the project uses the legacy library any more.
 "#,
+    derive: Some(derive),
+    ..Rule::DEFAULTS
 };
+
+/// The rules whose findings are uses of the legacy library in code: while one of them stays
+/// unfixed in the project, the package stays.
+const LEGACY_CODE: [Code; 8] = [
+    Code::MP101,
+    Code::MP102,
+    Code::MP103,
+    Code::MP104,
+    Code::MP105,
+    Code::MP106,
+    Code::MP107,
+    Code::MP108,
+];
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
     let Some(reference) = context.project.and_then(|p| p.legacy_reference.as_ref()) else {
@@ -53,4 +68,18 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
         "The removal is not automated yet; no code in the project uses the library.".to_string()
     });
     out.push(finding);
+}
+
+/// Removes the project's own `PackageReference` once every legacy use in the project is fixed
+/// in this run (a reference in a shared Directory.Build.props stays).
+fn derive(finding: &Finding, state: &FixState) -> Option<Fix> {
+    let own_project_file = finding.project.as_deref() == Some(finding.site.file.display.as_str());
+    if !own_project_file || !state.unfixed_in_project(finding, &LEGACY_CODE).is_empty() {
+        return None;
+    }
+    let lines = text::whole_lines(&finding.site.file, finding.site.span)?;
+    Some(Fix::safe(
+        "remove the PackageReference to Altinn.ApiClients.Maskinporten: nothing in the project uses it any more",
+        vec![Edit::delete(Site::new(&finding.site.file, lines))],
+    ))
 }

@@ -1,17 +1,16 @@
 //! MP201 custom-config-path: ConfigureMaskinportenClient("X") binds the built-in client to a section other than MaskinportenSettings.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP201`.
 
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Code, Context, Finding, Rule, Severity};
 use crate::core::Site;
+use crate::edit::csharp;
 use crate::facts::model::ClientOverrideArgument;
-use crate::fixes::rewrite;
 
 pub static RULE: Rule = Rule {
     code: Code::MP201,
     name: "custom-config-path",
     severity: Severity::Warning,
     summary: "ConfigureMaskinportenClient(\"X\") binds the built-in client to a section other than MaskinportenSettings",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Finds `services.ConfigureMaskinportenClient("path")` where the path is not
@@ -33,6 +32,7 @@ services.ConfigureMaskinportenClient("myapp:MaskinportenSettings");
 `--credentials studio` (default): the call is removed, after which the Key Vault secrets at the
 old path can be deleted (see `plan`). `--credentials keep`: the call stays.
 "#,
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
@@ -63,7 +63,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                     out.push(f.withheld("Kept: with --credentials keep the app keeps its own client at this path."));
                     continue;
                 }
-                match rewrite::remove_statement(
+                match csharp::remove_statement(
                     &o.site,
                     format!("remove ConfigureMaskinportenClient(\"{path}\"): the built-in client binds the section Altinn Studio provisions"),
                 ) {

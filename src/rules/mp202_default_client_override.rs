@@ -1,7 +1,7 @@
 //! MP202 default-client-override: ConfigureMaskinportenClient(options => ...) sets the built-in client's credentials in code.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP202`.
 
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Adjustment, Circumstance, Code, Context, Finding, Rule, Severity, Shift};
 use crate::facts::model::ClientOverrideArgument;
 
 pub static RULE: Rule = Rule {
@@ -9,7 +9,6 @@ pub static RULE: Rule = Rule {
     name: "default-client-override",
     severity: Severity::Warning,
     summary: "ConfigureMaskinportenClient(options => ...) sets the built-in client's credentials in code",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Finds `services.ConfigureMaskinportenClient(options => ...)`, which sets the built-in client's
@@ -35,6 +34,11 @@ services.ConfigureMaskinportenClient(options =>
 None: remove the override once the scopes are selected in Studio, or keep the app's own client
 deliberately (`--credentials keep`, Altinn.App 8 only).
 "#,
+    adjustments: &[Adjustment {
+        when: Circumstance::AltinnApp9,
+        shift: Shift::To(Severity::Error),
+    }],
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
@@ -52,13 +56,10 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
         } else {
             set.join(", ")
         };
-        let (severity, tail) = if context.is_v9() {
-            (
-                Severity::Error,
-                " On Altinn.App 9 the default client also mints the workflow engine's service-owner tokens, so this changes what the app's own process authenticates as.",
-            )
+        let tail = if context.is_v9() {
+            " On Altinn.App 9 the default client also mints the workflow engine's service-owner tokens, so this changes what the app's own process authenticates as."
         } else {
-            (Severity::Warning, "")
+            ""
         };
         out.push(
             Finding::new(
@@ -68,7 +69,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                     "ConfigureMaskinportenClient sets {what} in code, replacing the credentials Altinn Studio provisions.{tail}"
                 ),
             )
-            .severity(severity)
+            .when_if(context.is_v9(), Circumstance::AltinnApp9)
             .related(lambda.site.clone(), "the lambda that sets the credentials")
             .withheld("Whether the app should keep its own credentials is a decision for a person."),
         );

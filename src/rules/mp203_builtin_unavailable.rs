@@ -1,15 +1,14 @@
 //! MP203 builtin-unavailable: The app's Altinn.App version is below what the migration needs (8.7.0).
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP203`.
 
-use super::{Applies, Code, Context, Finding, Rule, Severity};
-use crate::fixes::readiness::Blocker;
+use super::{Code, Context, Finding, Rule, Severity};
+use crate::assess::readiness::Blocker;
 
 pub static RULE: Rule = Rule {
     code: Code::MP203,
     name: "builtin-unavailable",
     severity: Severity::Warning,
     summary: "The app's Altinn.App version is below what the migration needs (8.7.0)",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Reports an app with legacy registrations whose `Altinn.App.Api` (or `Altinn.App.Core`) version is
@@ -29,10 +28,12 @@ them `-isation`; 8.3 has no token exchange). Code rewritten for an older version
 ## Fix
 None: upgrade Altinn.App.Api and Altinn.App.Core to 8.7.0 or later, then run the tool again.
 "#,
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
-    let Some(Blocker { reason, site, .. }) = context.gate.iter().find(|b| b.rule == RULE.code)
+    let Some(Blocker { reason, site, .. }) =
+        context.assessment.gate.iter().find(|b| b.rule == RULE.code)
     else {
         return;
     };

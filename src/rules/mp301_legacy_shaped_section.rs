@@ -2,17 +2,16 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP301`.
 
 use super::sections;
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Adjustment, Circumstance, Code, Context, Finding, Rule, Severity, Shift};
 use crate::core::catalogue::{CREDENTIAL_KEYS, DEFAULT_SECTION, LEGACY_KEYS, is_one_of};
+use crate::edit::{Edit, Fix, Safety, json as json_edit};
 use crate::facts::appsettings::{AppSettingsFile, ConfigEntry};
-use crate::fixes::{Edit, Fix, Safety, json_edit};
 
 pub static RULE: Rule = Rule {
     code: Code::MP301,
     name: "legacy-shaped-section",
     severity: Severity::Warning,
     summary: "A section the built-in client binds holds keys of the legacy settings",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Reports a `MaskinportenSettings` section (or the section `ConfigureMaskinportenClient("path")`
@@ -37,16 +36,22 @@ provisioned ones, the built-in client ignores them (it has `Authority`, `ClientI
 `--credentials keep`: `Environment` becomes an `Authority` URL and `EncodedJwk` becomes
 `JwkBase64`.
 "#,
+    adjustments: &[Adjustment {
+        when: Circumstance::LocalOnlyFile,
+        shift: Shift::Lower,
+    }],
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
-    for path in sections::built_in_sections(context) {
+    for path in &context.assessment.sections.built_in {
+        let path = path.as_str();
         for file in &context.facts.appsettings {
-            let Some(section) = sections::section_site(file, &path) else {
+            let Some(section) = sections::section_site(file, path) else {
                 continue;
             };
             let legacy: Vec<_> = file
-                .children(&path)
+                .children(path)
                 .filter(|e| is_one_of(sections::key_name(&e.path), &LEGACY_KEYS))
                 .collect();
             let Some(first) = legacy.first() else {
@@ -62,23 +67,26 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                     names.join(", ")
                 ),
             )
-            .severity(sections::for_file(file, RULE.severity))
+            .when_if(!file.is_deployed(), Circumstance::LocalOnlyFile)
             .related(sections::key_site(file, first), "the first legacy key");
-            for read in sections::section_reads(context)
+            for read in context
+                .assessment
+                .sections
+                .reads
                 .iter()
-                .filter(|r| r.path.eq_ignore_ascii_case(&path))
+                .filter(|r| r.path.eq_ignore_ascii_case(path))
             {
                 finding = finding.related(read.site.clone(), "code that reads this section");
             }
             if context.keep() {
-                match keep_fix(context, file, &path, &legacy) {
+                match keep_fix(context, file, path, &legacy) {
                     Ok(fix) => finding.fix = Some(fix),
                     Err(why) => finding.fix_withheld = Some(format!("The keys stay: {why}.")),
                 }
                 out.push(finding);
                 continue;
             }
-            match sections::removal_blocked(context, file, &path) {
+            match context.assessment.sections.removal_blocked(file, path) {
                 Some(why) => finding.fix_withheld = Some(format!("The keys stay: {why}.")),
                 None => {
                     // The provisioned credentials replace the app's own too (MP302), in one edit.
@@ -86,7 +94,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                     let collides = path.eq_ignore_ascii_case(DEFAULT_SECTION);
                     if collides {
                         removed.extend(
-                            file.children(&path).filter(|e| {
+                            file.children(path).filter(|e| {
                                 is_one_of(sections::key_name(&e.path), &CREDENTIAL_KEYS)
                             }),
                         );
@@ -118,7 +126,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                             },
                             sections::file_note(file)
                         ),
-                        edits: json_edit::remove_keys(file, &path, &removed),
+                        edits: json_edit::remove_keys(file, path, &removed),
                     });
                 }
             }
@@ -136,7 +144,7 @@ fn keep_fix(
     path: &str,
     legacy: &[&ConfigEntry],
 ) -> Result<Fix, String> {
-    if let Some(why) = sections::removal_blocked(context, file, path) {
+    if let Some(why) = context.assessment.sections.removal_blocked(file, path) {
         return Err(why);
     }
     let has = |key: &str| {

@@ -2,16 +2,15 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP302`.
 
 use super::sections;
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Adjustment, Circumstance, Code, Context, Finding, Rule, Severity, Shift};
 use crate::core::catalogue::{CREDENTIAL_KEYS, DEFAULT_SECTION, LEGACY_KEYS, is_one_of};
-use crate::fixes::{Fix, Safety, json_edit};
+use crate::edit::{Fix, Safety, json as json_edit};
 
 pub static RULE: Rule = Rule {
     code: Code::MP302,
     name: "credential-collision",
     severity: Severity::Error,
     summary: "ClientId/Jwk/JwkBase64 under MaskinportenSettings in appsettings merge with the provisioned credentials",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Reports `ClientId`, `Jwk` or `JwkBase64` (any casing) under the `MaskinportenSettings` section of
@@ -35,10 +34,21 @@ is a client id and a key that do not belong together, and every token request fa
 `--credentials studio`: the keys are removed from appsettings (the values usually move to Key
 Vault under another name, or are dropped for the provisioned ones).
 "#,
+    adjustments: &[
+        Adjustment {
+            when: Circumstance::EmptyPlaceholder,
+            shift: Shift::To(Severity::Info),
+        },
+        Adjustment {
+            when: Circumstance::LocalOnlyFile,
+            shift: Shift::To(Severity::Info),
+        },
+    ],
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
-    let bound = sections::built_in_sections(context);
+    let bound = &context.assessment.sections.built_in;
     if !bound
         .iter()
         .any(|p| p.eq_ignore_ascii_case(DEFAULT_SECTION))
@@ -58,7 +68,6 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                 .as_config_string()
                 .is_none_or(|v| !v.trim().is_empty())
         });
-        let deployed = if set { Severity::Error } else { Severity::Info };
         let names: Vec<&str> = keys.iter().map(|e| sections::key_name(&e.path)).collect();
         let (subject, verb) = match names.as_slice() {
             [one] => (format!("The key {one}"), "is"),
@@ -77,8 +86,9 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                 sections::file_note(file)
             ),
         )
+        .when_if(!set, Circumstance::EmptyPlaceholder)
         // Locally there is no provisioned file to collide with.
-        .severity(if file.is_deployed() { deployed } else { Severity::Info });
+        .when_if(!file.is_deployed(), Circumstance::LocalOnlyFile);
         for other in &keys[1..] {
             finding = finding.related(sections::key_site(file, other), "another credential key");
         }
@@ -91,7 +101,11 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             ));
             continue;
         }
-        match sections::removal_blocked(context, file, DEFAULT_SECTION) {
+        match context
+            .assessment
+            .sections
+            .removal_blocked(file, DEFAULT_SECTION)
+        {
             Some(why) => finding.fix_withheld = Some(format!("The keys stay: {why}.")),
             None if has_legacy_keys => {
                 finding.fix_withheld = Some(

@@ -2,14 +2,13 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP303`.
 
 use super::sections;
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Adjustment, Circumstance, Code, Context, Finding, Rule, Severity, Shift};
 
 pub static RULE: Rule = Rule {
     code: Code::MP303,
     name: "section-not-found",
     severity: Severity::Warning,
     summary: "Code reads a configuration section no appsettings file or Key Vault secret defines",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Reports a section path the code reads (the settings of a legacy registration,
@@ -31,12 +30,17 @@ services.ConfigureMaskinportenClient("myapp:MaskinportenSettings"); // defined n
 ## Fix
 None: define the section, or point the code at the one that exists.
 "#,
+    adjustments: &[Adjustment {
+        when: Circumstance::NoKeyVaultNames,
+        shift: Shift::To(Severity::Info),
+    }],
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
     let deployed: Vec<_> = context.facts.deployed_appsettings().collect();
     let mut seen: Vec<String> = Vec::new();
-    for read in sections::section_reads(context) {
+    for read in &context.assessment.sections.reads {
         let lower = read.path.to_ascii_lowercase();
         if seen.contains(&lower) || deployed.iter().any(|f| f.get(&read.path).is_some()) {
             continue;
@@ -52,15 +56,9 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             .iter()
             .filter(|f| !f.is_deployed())
             .find_map(|f| sections::section_site(f, &read.path));
-        let (severity, tail) = match key_vault {
-            Some(kv) => (
-                RULE.severity,
-                format!("nor does any secret in {}", kv.source),
-            ),
-            None => (
-                Severity::Info,
-                "and no Key Vault names were given to check (pass --key-vault-secrets FILE or --key-vault URL)".to_string(),
-            ),
+        let tail = match key_vault {
+            Some(kv) => format!("nor does any secret in {}", kv.source),
+            None => "and no Key Vault names were given to check (pass --key-vault-secrets FILE or --key-vault URL)".to_string(),
         };
         let mut finding = Finding::new(
             &RULE,
@@ -70,7 +68,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                 read.path
             ),
         )
-        .severity(severity);
+        .when_if(key_vault.is_none(), Circumstance::NoKeyVaultNames);
         if let Some(site) = local {
             finding = finding.related(site, "defined only for local runs here");
         }

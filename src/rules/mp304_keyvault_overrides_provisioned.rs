@@ -2,8 +2,7 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP304`.
 
 use super::keyvault_secrets::{vault_call, with_name_site};
-use super::sections::built_in_sections;
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Code, Context, Finding, PlanRole, Rule, Severity};
 use crate::core::catalogue::DEFAULT_SECTION;
 use crate::facts::external::KeyVaultNames;
 
@@ -12,7 +11,6 @@ pub static RULE: Rule = Rule {
     name: "keyvault-overrides-provisioned",
     severity: Severity::Warning,
     summary: "Key Vault secrets override the Maskinporten credentials Altinn Studio provisions",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 With Key Vault names given (`--key-vault-secrets`, `--key-vault`), reports each secret that maps
@@ -38,14 +36,16 @@ keep` the finding instead names the renames the section's new keys need (`--Enco
 ## Fix
 `plan`: delete (or rename) the secrets after the migration is verified in TT02 and production.
 "#,
+    plan: PlanRole::Outside,
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
     let (Some(kv), Some(call)) = (&context.external.key_vault, vault_call(context)) else {
         return;
     };
-    for section in built_in_sections(context) {
-        for name in kv.under(&section) {
+    for section in &context.assessment.sections.built_in {
+        for name in kv.under(section) {
             if context.keep() {
                 if let Some(finding) = keep_rename(kv, &call, name) {
                     out.push(finding);

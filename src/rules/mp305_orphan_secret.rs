@@ -2,8 +2,7 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP305`.
 
 use super::keyvault_secrets::{maskinporten_secrets, vault_call, with_name_site};
-use super::sections::{built_in_sections, section_reads};
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Code, Context, Finding, PlanRole, Rule, Severity};
 use crate::facts::external::KeyVaultNames;
 
 pub static RULE: Rule = Rule {
@@ -11,7 +10,6 @@ pub static RULE: Rule = Rule {
     name: "orphan-secret",
     severity: Severity::Info,
     summary: "Key Vault holds Maskinporten secrets that no code path reads",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 With Key Vault names given, reports secrets whose name mentions Maskinporten and that map to no
@@ -29,14 +27,17 @@ bug.
 ## Fix
 `plan`: delete the secret (and the Maskinporten client's key, if nothing else uses it).
 "#,
+    plan: PlanRole::Outside,
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
     let (Some(kv), Some(call)) = (&context.external.key_vault, vault_call(context)) else {
         return;
     };
-    let mut read: Vec<String> = section_reads(context).into_iter().map(|r| r.path).collect();
-    read.extend(built_in_sections(context));
+    let sections = &context.assessment.sections;
+    let mut read: Vec<&String> = sections.reads.iter().map(|r| &r.path).collect();
+    read.extend(&sections.built_in);
     for name in maskinporten_secrets(kv) {
         let key = KeyVaultNames::config_key(name);
         let used = read.iter().any(|section| {

@@ -2,7 +2,7 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP306`.
 
 use super::sections;
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Adjustment, Circumstance, Code, Context, Finding, Rule, Severity, Shift};
 use crate::core::catalogue::is_one_of;
 use crate::facts::appsettings::{AppSettingsFile, ConfigEntry, ConfigValue};
 use crate::facts::jwk::{self, JwkShape};
@@ -12,7 +12,6 @@ pub static RULE: Rule = Rule {
     name: "jwk-incomplete",
     severity: Severity::Warning,
     summary: "A JWK in appsettings that the built-in client will reject (it needs all 12 members)",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Decodes every `JwkBase64` and `EncodedJwk` value (base64 of the key's JSON) and reads every `Jwk`
@@ -34,6 +33,11 @@ legacy `EncodedJwk` without `use`, `alg` or `kid` works today and fails after th
 None: generate the key again with all members (the Altinn JWKS tool does), register its public
 part in Maskinporten, and store it where the app reads it.
 "#,
+    adjustments: &[Adjustment {
+        when: Circumstance::LocalOnlyFile,
+        shift: Shift::Lower,
+    }],
+    ..Rule::DEFAULTS
 };
 
 /// A JWK found in an appsettings file: the entry and its shape, or why it cannot be read.
@@ -101,7 +105,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                     sections::file_note(key.file),
                 ),
             )
-            .severity(sections::for_file(key.file, RULE.severity))
+            .when_if(!key.file.is_deployed(), Circumstance::LocalOnlyFile)
             .related(
                 sections::key_site(key.file, key.entry),
                 format!("the key {name}"),

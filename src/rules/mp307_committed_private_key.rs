@@ -3,7 +3,7 @@
 
 use super::mp306_jwk_incomplete::keys;
 use super::sections;
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Adjustment, Circumstance, Code, Context, Finding, Rule, Severity, Shift};
 use crate::facts::appsettings::ConfigValue;
 use crate::facts::jwk;
 
@@ -12,7 +12,6 @@ pub static RULE: Rule = Rule {
     name: "committed-private-key",
     severity: Severity::Error,
     summary: "A private key or certificate committed in appsettings",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Reports private key material in an appsettings file: a JWK (`JwkBase64`, `EncodedJwk`, a `Jwk`
@@ -33,10 +32,14 @@ belong in Key Vault (or, with Studio-managed credentials, nowhere in the app at 
 None: rotate the key (register a new one in Maskinporten, delete the old one), remove the value
 from the file, and purge it from the history.
 "#,
+    adjustments: &[Adjustment {
+        when: Circumstance::LocalOnlyFile,
+        shift: Shift::Lower,
+    }],
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
-    let severity_for = |file| sections::for_file(file, RULE.severity);
     for key in keys(context) {
         if !key.shape.as_ref().is_ok_and(|s| s.private) {
             continue;
@@ -51,7 +54,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                     sections::file_note(key.file)
                 ),
             )
-            .severity(severity_for(key.file))
+            .when_if(!key.file.is_deployed(), Circumstance::LocalOnlyFile)
             .withheld("Rotate the key and remove it from the file and its history; no edit makes a leaked key safe."),
         );
     }
@@ -78,7 +81,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                         sections::file_note(file)
                     ),
                 )
-                .severity(severity_for(file))
+                .when_if(!file.is_deployed(), Circumstance::LocalOnlyFile)
                 .withheld("Rotate the credential and remove it from the file and its history."),
             );
         }

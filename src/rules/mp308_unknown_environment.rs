@@ -1,8 +1,9 @@
 //! MP308 unknown-environment: A legacy Environment value with no Maskinporten URL.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP308`.
 
-use super::sections::{self, Reader};
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::sections;
+use super::{Adjustment, Circumstance, Code, Context, Finding, Rule, Severity, Shift};
+use crate::assess::sections::Reader;
 use crate::core::catalogue::{LEGACY_KEYS, is_one_of};
 use crate::facts::appsettings::ConfigValue;
 
@@ -11,7 +12,6 @@ pub static RULE: Rule = Rule {
     name: "unknown-environment",
     severity: Severity::Warning,
     summary: "A legacy Environment value with no Maskinporten URL",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Reports an `Environment` key in a legacy-shaped section (one a legacy registration reads, or one
@@ -32,15 +32,23 @@ it to: prod is `https://maskinporten.no/`, test `https://test.maskinporten.no/`,
 ## Fix
 None: use the environment name the Maskinporten client was created in.
 "#,
+    adjustments: &[Adjustment {
+        when: Circumstance::LocalOnlyFile,
+        shift: Shift::Lower,
+    }],
+    ..Rule::DEFAULTS
 };
 
 const KNOWN: [&str; 4] = ["prod", "test", "ver1", "ver2"];
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
-    let legacy_reads: Vec<String> = sections::section_reads(context)
-        .into_iter()
+    let legacy_reads: Vec<&String> = context
+        .assessment
+        .sections
+        .reads
+        .iter()
         .filter(|r| r.reader == Reader::Legacy)
-        .map(|r| r.path)
+        .map(|r| &r.path)
         .collect();
     for file in &context.facts.appsettings {
         for entry in &file.entries {
@@ -74,7 +82,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                         sections::file_note(file)
                     ),
                 )
-                .severity(sections::for_file(file, RULE.severity))
+                .when_if(!file.is_deployed(), Circumstance::LocalOnlyFile)
                 .withheld("Which Maskinporten environment was meant is a decision for a person."),
             );
         }

@@ -1,18 +1,17 @@
 //! MP401 keyvault-before-webhost: Key Vault is added as a configuration source before ConfigureAppWebHost.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP401`.
 
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Code, Context, Finding, Rule, Severity};
 use crate::core::Site;
 use crate::core::Span;
+use crate::edit::{Edit, Fix, Safety, text};
 use crate::facts::csharp::startup::{StartupEvent, StartupKind};
-use crate::fixes::{Edit, Fix, Safety, text};
 
 pub static RULE: Rule = Rule {
     code: Code::MP401,
     name: "keyvault-before-webhost",
     severity: Severity::Error,
     summary: "Key Vault is added as a configuration source before ConfigureAppWebHost",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Follows the start-up of the app in source order (top-level statements or `Main`, stepping into
@@ -36,6 +35,7 @@ ConfigureWebHostBuilder(builder.WebHost);
 ## Fix
 Moves the Key Vault call after the web host configuration when both sit in one statement list.
 "#,
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {

@@ -1,7 +1,7 @@
 //! MP402 eager-config-read: Maskinporten settings read from configuration during service registration, before Key Vault and the provisioned file are added.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP402`.
 
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Code, Context, Finding, Rule, Severity};
 use crate::core::Site;
 use crate::core::Span;
 use crate::core::catalogue::KEY_MATERIAL;
@@ -15,7 +15,6 @@ pub static RULE: Rule = Rule {
     name: "eager-config-read",
     severity: Severity::Warning,
     summary: "Maskinporten settings read from configuration during service registration, before Key Vault and the provisioned file are added",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Reports configuration read *when the line runs* during service registration, for the settings of
@@ -45,6 +44,7 @@ services.AddMaskinportenHttpClient<SettingsJwkClientDefinition, Client>(settings
 None: bind lazily (pass the section, with a legacy version that binds lazily, or read
 configuration inside an options lambda), or add the values to a source that exists at that time.
 "#,
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {

@@ -1,18 +1,18 @@
 //! MP501 org-rule-missing: policy.xml has no rule granting [org] read and write (and complete on Altinn.App 9).
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP501`.
 
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Code, Context, Finding, Rule, Severity};
 use crate::core::Site;
 use crate::core::Span;
-use crate::facts::policy;
-use crate::fixes::{Edit, Fix, Safety};
+use crate::edit::policy::{new_rule_id, render_org_rule};
+use crate::edit::{Edit, Fix, Safety};
+use crate::facts::policy::grants::{missing_org_actions_for, org_actions_for};
 
 pub static RULE: Rule = Rule {
     code: Code::MP501,
     name: "org-rule-missing",
     severity: Severity::Error,
     summary: "policy.xml has no rule granting [org] read and write (and complete on Altinn.App 9)",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Reads `App/config/authorization/policy.xml` (XACML 3.0, with or without a namespace prefix, BOM
@@ -34,6 +34,7 @@ A policy with only the end-user rule (`[ORG]`/`[APP]` resources, PRIV/DAGL roles
 Inserts one rule granting `[org]` the missing actions before the obligations, in the file's own
 prefix, indentation and line endings, with a new unique RuleId.
 "#,
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
@@ -52,11 +53,11 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
         &["read", "write"]
     };
     for p in &facts.policies {
-        let missing = policy::missing_org_actions_for(&p.policy, p.org.as_deref(), required);
+        let missing = missing_org_actions_for(&p.policy, p.org.as_deref(), required);
         if missing.is_empty() {
             continue;
         }
-        let granted = policy::org_actions_for(&p.policy, p.org.as_deref());
+        let granted = org_actions_for(&p.policy, p.org.as_deref());
         let has_rule = !granted.is_empty();
         let anchor = Span::new(p.policy.insert_at, p.policy.insert_at);
         let message = format!(
@@ -101,14 +102,14 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             description: format!(
                 "add a rule granting [org] {} (RuleId {})",
                 missing.join(", "),
-                policy::new_rule_id(&p.policy)
+                new_rule_id(&p.policy)
             ),
             edits: vec![Edit {
                 site: Site {
                     file: p.file.clone(),
                     span: anchor,
                 },
-                replacement: policy::render_org_rule(&p.policy, &actions),
+                replacement: render_org_rule(&p.file, &p.policy, &actions),
             }],
         });
         out.push(finding);

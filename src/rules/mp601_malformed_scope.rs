@@ -2,14 +2,13 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP601`.
 
 use super::scopes::{malformed, requested};
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Code, Context, Finding, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     code: Code::MP601,
     name: "malformed-scope",
     severity: Severity::Error,
     summary: "A requested scope is not of the form prefix:subscope",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Checks every scope the app asks for (legacy `Scope` values, split on whitespace as the legacy
@@ -30,6 +29,7 @@ Altinn Studio cannot select a scope that does not exist.
 ## Fix
 None: correct the scope to the one registered in Maskinporten.
 "#,
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {

@@ -2,7 +2,7 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP602`.
 
 use super::scopes::{DEFAULT_SCOPES, RequestedScope, malformed, requested};
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Adjustment, Circumstance, Code, Context, Finding, PlanRole, Rule, Severity, Shift};
 use crate::core::Site;
 
 pub static RULE: Rule = Rule {
@@ -10,7 +10,6 @@ pub static RULE: Rule = Rule {
     name: "scope-to-register",
     severity: Severity::Info,
     summary: "A scope the migrated app requests must be selected in Altinn Studio",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Lists every scope the app will ask the built-in client for (built-in calls, and legacy
@@ -35,6 +34,12 @@ scopes instead, and this rule is silent.
 ## Fix
 None in the repository: select the scope in Altinn Studio (the `plan` lists them), then deploy.
 "#,
+    adjustments: &[Adjustment {
+        when: Circumstance::NotSelectedInStudio,
+        shift: Shift::To(Severity::Error),
+    }],
+    plan: PlanRole::Outside,
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
@@ -77,7 +82,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                     r.scope, selected.file.display
                 ),
             )
-            .severity(Severity::Error),
+            .when(Circumstance::NotSelectedInStudio),
         };
         for other in others {
             finding = finding.related(other.site.clone(), "also requested here");

@@ -1,7 +1,7 @@
 //! MP901 unsupported-credential: A certificate or custom client definition, which the built-in client cannot use.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP901`.
 
-use super::{Applies, Code, Context, Finding, Rule, Severity, blockers};
+use super::{Code, Context, Finding, Rule, Severity, blockers};
 use crate::facts::model::last_segment;
 
 pub static RULE: Rule = Rule {
@@ -9,7 +9,6 @@ pub static RULE: Rule = Rule {
     name: "unsupported-credential",
     severity: Severity::Warning,
     summary: "A certificate or custom client definition, which the built-in client cannot use",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Reports legacy registrations whose client definition is `SettingsX509ClientDefinition`,
@@ -31,6 +30,7 @@ services.AddMaskinportenHttpClient<SettingsX509ClientDefinition, ICertClient, Ce
 ## Fix
 None: register a JWK (or select the scopes in Altinn Studio), then migrate the registration.
 "#,
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {

@@ -1,14 +1,13 @@
 //! MP902 unsupported-setting: A legacy setting or customisation with no built-in equivalent.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP902`.
 
-use super::{Applies, Code, Context, Finding, Rule, Severity, blockers, upper_first};
+use super::{Code, Context, Finding, Rule, Severity, blockers, upper_first};
 
 pub static RULE: Rule = Rule {
     code: Code::MP902,
     name: "unsupported-setting",
     severity: Severity::Warning,
     summary: "A legacy setting or customisation with no built-in equivalent",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Reports settings of a legacy registration that the built-in client cannot honour, set in a
@@ -31,6 +30,7 @@ cd => { cd.ClientSettings.UseAltinnTestOrg = true; }
 None: decide whether the behaviour is still needed (Altinn.App 9 previews can express
 `consumer_org`, `resource` and system users through `MaskinportenTokenRequest`).
 "#,
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {

@@ -1,17 +1,15 @@
 //! MP903 several-identities: More than one Maskinporten identity (settings source) in one app.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP903`.
 
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Code, Context, Finding, Rule, Severity};
 use crate::core::Site;
-use crate::facts::model::{Registration, RegistrationKind};
-use crate::fixes::readiness::identity_of;
+use crate::facts::model::Registration;
 
 pub static RULE: Rule = Rule {
     code: Code::MP903,
     name: "several-identities",
     severity: Severity::Warning,
     summary: "More than one Maskinporten identity (settings source) in one app",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Reports an app whose legacy registrations read their credentials from more than one place:
@@ -33,23 +31,18 @@ services.AddMaskinportenHttpClient<SettingsJwkClientDefinition, TeamClient>(conf
 None: decide which identity the app keeps (usually the Studio-provisioned one) and whether the
 other integrations stay on their own client.
 "#,
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
-    let owners: Vec<_> = context
-        .facts
-        .registrations
-        .iter()
-        .filter(|r| !matches!(r.kind, RegistrationKind::MessageHandler { .. }))
-        .filter_map(|r| Some((r, identity_of(r, context.facts)?)))
-        .collect();
     // The first registration of each identity, in source order.
-    let mut firsts: Vec<&(&Registration, String)> = Vec::new();
-    for owner in &owners {
-        if !firsts.iter().any(|f| f.1 == owner.1) {
-            firsts.push(owner);
-        }
-    }
+    let firsts: Vec<(&Registration, &str)> = context
+        .assessment
+        .identities
+        .distinct()
+        .iter()
+        .map(|(identity, id)| (&context.facts.registrations[*id], identity.as_str()))
+        .collect();
     if firsts.len() < 2 {
         return;
     }

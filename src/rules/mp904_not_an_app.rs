@@ -1,7 +1,7 @@
 //! MP904 not-an-app: Legacy Maskinporten usage in a project that is not an Altinn app (inventory).
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP904`.
 
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Applies, Code, Context, Finding, PlanRole, Rule, Severity};
 use crate::core::Site;
 use crate::facts::model::TokenServiceUse;
 
@@ -30,6 +30,8 @@ builder.Services.AddMaskinportenHttpClient<SettingsJwkClientDefinition, IContact
 ## Fix
 Never: nothing to migrate to.
 "#,
+    plan: PlanRole::Inventory,
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {

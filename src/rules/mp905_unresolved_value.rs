@@ -1,14 +1,13 @@
 //! MP905 unresolved-value: A scope, section, key or flag a fix needs is not statically known.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP905`.
 
-use super::{Applies, Code, Context, Finding, Rule, Severity, blockers};
+use super::{Code, Context, Finding, Rule, Severity, blockers};
 
 pub static RULE: Rule = Rule {
     code: Code::MP905,
     name: "unresolved-value",
     severity: Severity::Info,
     summary: "A scope, section, key or flag a fix needs is not statically known",
-    applies: Applies::Apps,
     check,
     doc: r#"## What it does
 Reports each value a migration needs but cannot know from the repository: a scope computed in
@@ -30,6 +29,7 @@ cd => cd.ClientSettings.Scope = ScopesByPrefix("altinn", cd.ClientSettings.Scope
 None: write the value where the tool can read it (a literal in the lambda, or the `Scope` key in
 appsettings), or migrate the registration by hand.
 "#,
+    ..Rule::DEFAULTS
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {

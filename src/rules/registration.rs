@@ -2,12 +2,10 @@
 //! appsettings section, the configure lambda, chained calls) and the sentence that says whether
 //! and how it can be migrated.
 
+use crate::assess::readiness::Readiness;
 use crate::core::Site;
+use crate::edit::{Edit, csharp, text};
 use crate::facts::model::*;
-use crate::fixes::readiness::{self, Readiness};
-use crate::fixes::rewrite;
-use crate::fixes::{Edit, text};
-use crate::rules::sections;
 use crate::rules::{Context, Finding, Rule, withheld_sentence};
 
 /// The finding for a typed client, named client or handler registration.
@@ -17,14 +15,15 @@ pub fn finding(
     r: &Registration,
     message: String,
 ) -> Finding {
-    let readiness = readiness::assess(r, context.facts, &context.gate);
+    let readiness = context.assessment.verdict(r);
     let mut finding = Finding::new(rule, r.site.clone(), message);
-    finding.related = related(context, r, &readiness);
+    finding.related = related(context, r, readiness);
     match &readiness.target {
-        Some(target) => match rewrite::registration_fix(r, target) {
+        Some(target) => match csharp::registration_fix(r, target) {
             Ok(mut fix) => match keep_configure(context, r) {
                 Ok(edit) => {
                     fix.edits.extend(edit);
+                    fix.edits.extend(csharp::builtin_using(&r.site.file));
                     finding.fix = Some(fix);
                 }
                 Err(why) => finding.fix_withheld = Some(format!("The rewrite is withheld: {why}.")),
@@ -36,41 +35,6 @@ pub fn finding(
         None => finding.fix_withheld = Some(withheld_sentence(&readiness.blockers)),
     }
     finding
-}
-
-/// What the registration becomes, as code.
-pub fn planned_code(r: &Registration, use_call: &str) -> String {
-    let receiver = r
-        .receiver
-        .as_ref()
-        .map_or("services".to_string(), |s| one_line(s.text()));
-    match &r.kind {
-        RegistrationKind::TypedClient {
-            client,
-            implementation,
-        } => {
-            let folded = r
-                .chain
-                .iter()
-                .find(|c| c.name == "AddTypedClient" && c.type_args.len() == 2);
-            let types = match (folded, implementation) {
-                (Some(c), _) => c.type_args.join(", "),
-                (None, Some(i)) => format!("{client}, {i}"),
-                (None, None) => client.clone(),
-            };
-            format!("{receiver}.AddHttpClient<{types}>().{use_call}")
-        }
-        RegistrationKind::NamedClient { name } => {
-            let name = match name {
-                Key::Known(k) => format!("\"{k}\""),
-                Key::TypeName(t) => format!("typeof({t}).FullName"),
-                Key::Unknown(text) => text.clone(),
-            };
-            format!("{receiver}.AddHttpClient({name}).{use_call}")
-        }
-        RegistrationKind::MessageHandler { .. } => format!("{receiver}.{use_call}"),
-        RegistrationKind::ClientDefinition { .. } => String::new(),
-    }
 }
 
 fn related(
@@ -90,9 +54,7 @@ fn related(
         add_sections(context, settings, &mut add);
     }
     if let RegistrationKind::MessageHandler { key } = &r.kind
-        && let Some(definition) = context.facts.registrations.iter().find(
-            |d| matches!(&d.kind, RegistrationKind::ClientDefinition { key: k } if k.matches(key)),
-        )
+        && let Some(definition) = context.assessment.definition_of(context.facts, r)
     {
         add(
             definition.site.clone(),
@@ -182,14 +144,6 @@ pub fn origin(r: &Registration) -> String {
 
 pub const V9_NOTE: &str = "Altinn.App 9 no longer brings the legacy package, so this stops compiling there unless the app references it itself";
 
-/// A multi-line builder expression on one line: `services.AddDanClient(x)`.
-fn one_line(code: &str) -> String {
-    code.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace(" .", ".")
-}
-
 /// With `--credentials keep`: the `services.ConfigureMaskinportenClient("path")` that points the
 /// built-in client at the legacy section, inserted once, above the first registration that
 /// reads the section (a client definition's fix writes it in its place instead, MP104).
@@ -204,34 +158,7 @@ fn keep_configure(context: &Context, r: &Registration) -> Result<Option<Edit>, S
             settings.map_or("nowhere known".to_string(), SettingsSource::describe)
         ));
     };
-    let facts = context.facts;
-    let same_path = |p: &str| p.eq_ignore_ascii_case(path);
-    let configured = same_path(crate::core::catalogue::DEFAULT_SECTION)
-        || facts.client_overrides.iter().any(|o| {
-            matches!(&o.argument, crate::facts::model::ClientOverrideArgument::Path(p) if same_path(p))
-        });
-    let reads = |other: &Registration| {
-        other
-            .settings
-            .as_ref()
-            .and_then(|(s, _)| s.section_path())
-            .is_some_and(same_path)
-    };
-    let by_definition = facts.registrations.iter().any(|d| {
-        matches!(d.kind, RegistrationKind::ClientDefinition { .. })
-            && reads(d)
-            && sections::registration_migrates(context, d)
-    });
-    let first = facts.registrations.iter().find(|o| {
-        matches!(
-            o.kind,
-            RegistrationKind::TypedClient { .. } | RegistrationKind::NamedClient { .. }
-        ) && reads(o)
-            && sections::registration_migrates(context, o)
-    });
-    let is_first =
-        first.is_some_and(|f| f.site.span == r.site.span && f.site.file.path == r.site.file.path);
-    if configured || by_definition || !is_first {
+    if !context.assessment.sections.is_keep_anchor(r.id) {
         return Ok(None);
     }
     let file = &r.site.file;

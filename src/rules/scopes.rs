@@ -4,7 +4,6 @@
 
 use crate::core::Site;
 use crate::facts::model::RegistrationKind;
-use crate::fixes::readiness;
 use crate::rules::Context;
 
 /// Scopes Altinn Studio gives every app it provisions (and every Altinn.App 9 app).
@@ -30,7 +29,7 @@ pub fn requested(context: &Context) -> Vec<RequestedScope> {
         if matches!(r.kind, RegistrationKind::ClientDefinition { .. }) {
             continue;
         }
-        let verdict = readiness::assess(r, context.facts, &context.gate);
+        let verdict = context.assessment.verdict(r);
         let Some(scopes) = &verdict.scopes else {
             continue;
         };

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use super::{Applies, Code, Context, Finding, Rule, Severity};
+use super::{Code, Finding, Rule, Severity};
 use crate::core::Site;
 use crate::core::SourceFile;
 
@@ -17,8 +17,6 @@ pub static UNUSED: Rule = Rule {
     name: "unused-suppression",
     severity: Severity::Warning,
     summary: "A suppression comment that suppresses nothing",
-    applies: Applies::Apps,
-    check: nothing,
     doc: r#"## What it does
 Reports a `maskinporten-migrate: ignore ...` or `ignore-file ...` comment when no finding of the
 rules it names is on the line it covers (or in the file).
@@ -35,6 +33,7 @@ services.AddHttpClient<IFoo, Foo>().UseMaskinportenAuthorization("a:b");
 ## Fix
 None: delete the comment.
 "#,
+    ..Rule::DEFAULTS
 };
 
 pub static NO_REASON: Rule = Rule {
@@ -42,8 +41,6 @@ pub static NO_REASON: Rule = Rule {
     name: "suppression-without-reason",
     severity: Severity::Warning,
     summary: "A suppression comment without a reason (it does not apply)",
-    applies: Applies::Apps,
-    check: nothing,
     doc: r#"## What it does
 Reports a suppression comment that gives no reason after `--`. It does not suppress anything.
 
@@ -62,9 +59,8 @@ should be
 ## Fix
 None: write the reason.
 "#,
+    ..Rule::DEFAULTS
 };
-
-fn nothing(_: &Context, _: &mut Vec<Finding>) {}
 
 /// One suppression comment.
 #[derive(Debug, Clone)]

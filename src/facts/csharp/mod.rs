@@ -134,6 +134,9 @@ pub struct CsFile {
     pub parse_errors: Vec<Span>,
     /// Start-up steps, for files that configure the host.
     pub startup: Vec<startup::StartupEvent>,
+    /// Where a public name of a legacy namespace occurs in code (not in a `using`), for files
+    /// that import one: a `using` stays while any of its names is used.
+    pub legacy_name_uses: Vec<(String, Span)>,
 }
 
 /// One compiled query file. Compiling a query against the C# grammar takes tens of
@@ -235,6 +238,7 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
         type_refs: Vec::new(),
         parse_errors: Vec::new(),
         startup: Vec::new(),
+        legacy_name_uses: Vec::new(),
     };
     let Some(tree) = tree else {
         out.parse_errors.push(Span::new(0, 0));
@@ -269,6 +273,14 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
         }
     }
 
+    if out
+        .usings
+        .iter()
+        .any(|u| catalogue::is_legacy_namespace(&u.namespace))
+    {
+        out.legacy_name_uses = legacy_name_uses(root, &file);
+    }
+
     // Files that only set up the host (Key Vault, web host) hold none of the names the call and
     // type queries look for: skip those queries there.
     let mentions = |names: &[&str]| names.iter().any(|n| file.text.contains(n));
@@ -297,6 +309,33 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
         }
     }
     out
+}
+
+/// Identifiers that name something public of a legacy namespace, outside `using` directives.
+fn legacy_name_uses(root: Node, file: &SourceFile) -> Vec<(String, Span)> {
+    let names: std::collections::HashSet<&str> = catalogue::LEGACY_NAMES
+        .iter()
+        .flat_map(|(_, names)| names.iter().copied())
+        .collect();
+    let mut found = Vec::new();
+    let mut cursor = root.walk();
+    // A pre-order walk with the cursor: no recursion, whatever the nesting.
+    'walk: loop {
+        let node = cursor.node();
+        let descend = node.kind() != "using_directive";
+        if node.kind() == "identifier" && names.contains(text(node, file)) {
+            found.push((text(node, file).to_string(), span(node, file)));
+        }
+        if descend && cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    found
 }
 
 fn collect_errors(node: Node, file: &SourceFile, out: &mut Vec<Span>) {

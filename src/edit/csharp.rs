@@ -1,31 +1,26 @@
-//! The edits that move one legacy registration to the built-in client, keeping the statement's
-//! layout: the legacy call becomes `AddHttpClient...()` in place, the built-in call goes where the
-//! chain style puts it (same line, or its own line in a one-call-per-line chain), a trailing
-//! `.AddTypedClient<I, Impl>()` is folded into the types, and comments inside the replaced
-//! arguments move above the statement.
+//! C# edits that keep a file's own layout: the rewrite that moves one legacy registration to the
+//! built-in client (the legacy call becomes `AddHttpClient...()` in place, the built-in call goes
+//! where the chain style puts it, a trailing `.AddTypedClient<I, Impl>()` is folded into the
+//! types, comments inside the replaced arguments move above the statement), the removal of a
+//! whole statement, and the `using` the built-in calls need.
 
-use super::readiness::Target;
+use std::sync::Arc;
+
 use super::text;
 use super::{Edit, Fix, Safety};
-use crate::core::Site;
-use crate::core::Span;
+use crate::assess::readiness::{Target, rewrite_obstacle};
+use crate::core::catalogue::BUILTIN_EXTENSIONS_NAMESPACE;
+use crate::core::{Site, SourceFile, Span};
 use crate::facts::model::{Key, Registration, RegistrationKind, SettingsSource};
 
 /// The fix for a typed client, named client or handler registration; None when the call has a
 /// shape the rewrite does not handle (it then says why).
 pub fn registration_fix(r: &Registration, target: &Target) -> Result<Fix, String> {
-    if r.receiver.is_none() {
-        return Err("the call has no receiver (it is not written as `services.Add...`)".into());
+    if let Some(why) = rewrite_obstacle(r) {
+        return Err(why.into());
     }
     let file = &r.site.file;
     let method_start = r.method_site.span.start;
-    // `services?.AddMaskinporten...`: a conditional call keeps its own semantics; not rewritten.
-    if text::between(file, r.site.span.start, method_start)
-        .trim_end()
-        .ends_with("?.")
-    {
-        return Err("the call is conditional (`?.`)".into());
-    }
     let folded = r
         .chain
         .iter()
@@ -42,16 +37,9 @@ pub fn registration_fix(r: &Registration, target: &Target) -> Result<Fix, String
             };
             format!("AddHttpClient<{types}>()")
         }
-        RegistrationKind::NamedClient { name } => {
-            let argument = match name {
-                Key::Known(_) | Key::Unknown(_) | Key::TypeName(_) => name_argument(r),
-            };
-            format!("AddHttpClient({argument})")
-        }
+        RegistrationKind::NamedClient { .. } => format!("AddHttpClient({})", name_argument(r)),
         RegistrationKind::MessageHandler { .. } => target.call_text(),
-        RegistrationKind::ClientDefinition { .. } => {
-            return Err("a client definition is removed, not rewritten".into());
-        }
+        RegistrationKind::ClientDefinition { .. } => unreachable!("refused by rewrite_obstacle"),
     };
     let call_span = Span::new(method_start, r.site.span.end);
     let mut edits = moved_comments(r, call_span);
@@ -77,7 +65,7 @@ pub fn registration_fix(r: &Registration, target: &Target) -> Result<Fix, String
         safety: Safety::Safe,
         description: format!(
             "use the built-in client: `{}`{variable_note}",
-            crate::rules::planned_code(r, &target.call_text())
+            planned_code(r, &target.call_text())
         ),
         edits,
     })
@@ -201,5 +189,103 @@ pub fn remove_statement(call: &Site, description: String) -> Result<Fix, String>
             },
             replacement: String::new(),
         }],
+    })
+}
+
+/// What the registration becomes, as code (for messages and fix descriptions).
+pub fn planned_code(r: &Registration, use_call: &str) -> String {
+    let receiver = r
+        .receiver
+        .as_ref()
+        .map_or("services".to_string(), |s| one_line(s.text()));
+    match &r.kind {
+        RegistrationKind::TypedClient {
+            client,
+            implementation,
+        } => {
+            let folded = r
+                .chain
+                .iter()
+                .find(|c| c.name == "AddTypedClient" && c.type_args.len() == 2);
+            let types = match (folded, implementation) {
+                (Some(c), _) => c.type_args.join(", "),
+                (None, Some(i)) => format!("{client}, {i}"),
+                (None, None) => client.clone(),
+            };
+            format!("{receiver}.AddHttpClient<{types}>().{use_call}")
+        }
+        RegistrationKind::NamedClient { name } => {
+            let name = match name {
+                Key::Known(k) => format!("\"{k}\""),
+                Key::TypeName(t) => format!("typeof({t}).FullName"),
+                Key::Unknown(text) => text.clone(),
+            };
+            format!("{receiver}.AddHttpClient({name}).{use_call}")
+        }
+        RegistrationKind::MessageHandler { .. } => format!("{receiver}.{use_call}"),
+        RegistrationKind::ClientDefinition { .. } => String::new(),
+    }
+}
+
+/// A multi-line builder expression on one line: `services.AddDanClient(x)`.
+fn one_line(code: &str) -> String {
+    code.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" .", ".")
+}
+
+/// `using Altinn.App.Api.Extensions;` when the file does not import it yet: where it sorts among
+/// the file's usings (System ones first, as `dotnet format` orders them), or after the last.
+/// Every fix in a file that adds a built-in call carries the same edit; the engine applies it
+/// once.
+pub fn builtin_using(file: &Arc<SourceFile>) -> Option<Edit> {
+    if imports(&file.text, BUILTIN_EXTENSIONS_NAMESPACE) {
+        return None;
+    }
+    let eol = text::line_ending(file);
+    let mut offset = file.text_offset();
+    let mut insert_at = None;
+    let mut last_using_end = None;
+    for line in file.text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if let Some(rest) = trimmed.strip_prefix("using ") {
+            let namespace = rest.trim_end_matches(';').trim();
+            let is_plain = !rest.contains('=') && !rest.starts_with("static ");
+            // System namespaces conventionally come first; sort among the others.
+            let is_system = namespace == "System" || namespace.starts_with("System.");
+            if is_plain
+                && !is_system
+                && insert_at.is_none()
+                && namespace > BUILTIN_EXTENSIONS_NAMESPACE
+            {
+                insert_at = Some(offset);
+            }
+            last_using_end = Some(offset + line.len());
+        } else if !trimmed.is_empty() && !trimmed.starts_with("//") && last_using_end.is_some() {
+            break;
+        }
+        offset += line.len();
+    }
+    let at = insert_at.or(last_using_end)?;
+    // A file without a final newline after its last using needs one before the new line.
+    let lead = if at == file.text_offset() + file.text.len() && !file.text.ends_with('\n') {
+        eol
+    } else {
+        ""
+    };
+    Some(Edit {
+        site: Site::new(file, Span::new(at, at)),
+        replacement: format!("{lead}using {BUILTIN_EXTENSIONS_NAMESPACE};{eol}"),
+    })
+}
+
+/// Whether the text has `using NS;` or `global using NS;`.
+fn imports(text: &str, namespace: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim();
+        let l = l.strip_prefix("global ").unwrap_or(l);
+        l.strip_prefix("using ")
+            .is_some_and(|rest| rest.trim_end_matches(';').trim() == namespace)
     })
 }

@@ -1,18 +1,12 @@
 //! A finding's fingerprint: stable across edits elsewhere in the file (it hashes the rule, the
 //! path and the construct's own text with whitespace folded, never a line number), so SARIF
-//! consumers and baselines recognise the same finding after unrelated lines move.
+//! consumers and baselines recognise the same finding after unrelated lines move. The hash is
+//! 64-bit FNV-1a (the `fnv` crate), which is the same on every platform and release, unlike
+//! the standard library's hasher; baselines written by earlier versions stay valid.
 
-use crate::rules::Finding;
+use std::hash::Hasher;
 
-/// FNV-1a, 64 bits: small, stable across platforms and releases (unlike `DefaultHasher`).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        hash ^= u64::from(*b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
-}
+use super::Finding;
 
 pub fn of(finding: &Finding) -> String {
     let text: Vec<&str> = finding.site.text().split_whitespace().collect();
@@ -23,6 +17,12 @@ pub fn of(finding: &Finding) -> String {
         text.join(" ")
     );
     format!("{:016x}", fnv1a(key.as_bytes()))
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hasher = fnv::FnvHasher::default();
+    hasher.write(bytes);
+    hasher.finish()
 }
 
 #[cfg(test)]

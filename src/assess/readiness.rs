@@ -1,23 +1,18 @@
-//! Decides, for each legacy registration of an app, whether it can be migrated automatically:
-//! which built-in method it becomes, with which scopes, and otherwise exactly what stands in the
-//! way (a blocker names its rule, the reason and the place). The MP2xx/MP9xx rules report the
-//! blockers; MP101-MP104 quote them in `fix_withheld`.
+//! The verdict on one legacy registration of an app: whether it can be migrated automatically,
+//! which built-in method it becomes and with which scopes, and otherwise exactly what stands in
+//! the way (a blocker names its rule, the reason and the place). The MP2xx/MP9xx rules report
+//! the blockers; MP101-MP104 quote them in `fix_withheld`.
 
-use crate::core::Site;
-use crate::core::catalogue::UNSUPPORTED_SETTINGS;
-use crate::discover::Project;
+use crate::core::catalogue::{EXCHANGE_KEY, SCOPE_KEY, UNSUPPORTED_SETTINGS};
+use crate::core::{Code, Site, Span};
 use crate::facts::appsettings::ConfigValue;
 use crate::facts::model::*;
 use crate::facts::resolve::ProjectFacts;
 
-/// The first Altinn.App version with `UseMaskinportenAuthorization` and
-/// `UseMaskinportenAltinnAuthorization` under their stable names.
-pub const MINIMUM_VERSION: (u64, u64, u64) = (8, 7, 0);
-
 /// Something that keeps a registration from being migrated automatically.
 #[derive(Debug, Clone)]
 pub struct Blocker {
-    pub rule: crate::core::Code,
+    pub rule: Code,
     pub reason: String,
     pub site: Site,
 }
@@ -63,89 +58,35 @@ pub struct Readiness {
     pub scopes: Option<Vec<String>>,
 }
 
-/// Everything about a project that gates every fix in it.
-pub struct ProjectGate<'a> {
-    pub project: &'a Project,
+/// What the verdict on one registration draws on besides the registration itself.
+pub struct Inputs<'a> {
     pub facts: &'a ProjectFacts,
-    /// `--credentials keep`.
-    pub keep: bool,
-}
-
-/// Why `--credentials keep` is refused on Altinn.App 9.
-pub const KEEP_REFUSED_ON_V9: &str = "--credentials keep is refused on Altinn.App 9: there the default Maskinporten client is shared infrastructure (it mints the workflow engine's service-owner tokens), so it must not be pointed at the app's own credentials; migrate with --credentials studio, or leave this integration on the legacy package with a section of its own";
-
-impl ProjectGate<'_> {
-    /// Blockers that apply to every registration of the project.
-    pub fn blockers(&self) -> Vec<Blocker> {
-        let mut blockers = Vec::new();
-        let site = self.version_site();
-        match &self.project.altinn_version {
-            Some(v) if !v.is_at_least(MINIMUM_VERSION) => blockers.push(Blocker {
-                rule: crate::core::Code::MP203,
-                reason: format!(
-                    "the app is on Altinn.App {v}; UseMaskinportenAuthorization needs 8.7.0 or later"
-                ),
-                site: site.clone(),
-            }),
-            None => blockers.push(Blocker {
-                rule: crate::core::Code::MP203,
-                reason: "the Altinn.App version of the app could not be determined".to_string(),
-                site: site.clone(),
-            }),
-            Some(_) => {}
-        }
-        if self.keep
-            && self
-                .project
-                .altinn_version
-                .as_ref()
-                .is_some_and(|v| v.major >= 9)
-        {
-            blockers.push(Blocker {
-                rule: crate::core::Code::MP202,
-                reason: KEEP_REFUSED_ON_V9.to_string(),
-                site,
-            });
-        }
-        for cache in &self.facts.cache_providers {
-            blockers.push(Blocker {
-                rule: crate::core::Code::MP902,
-                reason: format!(
-                    "{}; the built-in client caches tokens itself",
-                    cache.description
-                ),
-                site: cache.site.clone(),
-            });
-        }
-        blockers
-    }
-
-    fn version_site(&self) -> Site {
-        match &self.project.altinn_reference {
-            Some(r) => Site {
-                file: r.file.clone(),
-                span: r.span,
-            },
-            None => Site {
-                file: self.project.csproj.clone(),
-                span: crate::core::Span::new(0, 0),
-            },
-        }
-    }
+    /// Blockers of every fix in the project.
+    pub gate: &'a [Blocker],
+    /// The settings it uses: its own, or for a handler its definition's (an error when the
+    /// definition is not found).
+    pub settings: Result<Option<SettingsSource>, Blocker>,
+    /// Another identity of the app, when there is one.
+    pub other_identity: Option<Blocker>,
 }
 
 /// Assesses one registration (typed, named or handler) of an app.
-pub fn assess(registration: &Registration, facts: &ProjectFacts, gate: &[Blocker]) -> Readiness {
+pub fn assess(registration: &Registration, inputs: Inputs) -> Readiness {
+    let Inputs {
+        facts,
+        gate,
+        settings,
+        other_identity,
+    } = inputs;
     let mut blockers: Vec<Blocker> = gate.to_vec();
     blockers.extend(definition_blockers(registration));
     if registration.alternative {
         blockers.push(Blocker {
-            rule: crate::core::Code::MP905,
+            rule: Code::MP905,
             reason: "this registration is one alternative of a switch or conditional expression, so which registration applies is decided at run time".to_string(),
             site: registration.site.clone(),
         });
     }
-    let settings = settings_for(registration, facts);
     if let Err(blocker) = &settings {
         blockers.push(blocker.clone());
     }
@@ -158,7 +99,7 @@ pub fn assess(registration: &Registration, facts: &ProjectFacts, gate: &[Blocker
         && let Some(later) = later_mutations.first()
     {
         blockers.push(Blocker {
-            rule: crate::core::Code::MP905,
+            rule: Code::MP905,
             reason: format!(
                 "`{name}.{}` is set again after this registration; the legacy library reads the settings object when the first request is sent, so the values it uses are the last ones",
                 later.property
@@ -167,15 +108,10 @@ pub fn assess(registration: &Registration, facts: &ProjectFacts, gate: &[Blocker
         });
     }
     blockers.extend(unsupported_settings(registration, settings.as_ref(), facts));
-    blockers.extend(identity_blockers(registration, facts));
+    blockers.extend(other_identity);
 
-    let scope = resolve_value(registration, settings.as_ref(), facts, "Scope");
-    let exchange = resolve_value(
-        registration,
-        settings.as_ref(),
-        facts,
-        "ExhangeToAltinnToken",
-    );
+    let scope = resolve_value(registration, settings.as_ref(), facts, SCOPE_KEY);
+    let exchange = resolve_value(registration, settings.as_ref(), facts, EXCHANGE_KEY);
     let scopes = match scope {
         Ok(Some(found)) => match split_scopes(&found.value) {
             Some(scopes) => Some(Resolved {
@@ -184,7 +120,7 @@ pub fn assess(registration: &Registration, facts: &ProjectFacts, gate: &[Blocker
             }),
             None => {
                 blockers.push(Blocker {
-                    rule: crate::core::Code::MP905,
+                    rule: Code::MP905,
                     reason: "the scope is empty".to_string(),
                     site: found.site.unwrap_or_else(|| registration.site.clone()),
                 });
@@ -193,7 +129,7 @@ pub fn assess(registration: &Registration, facts: &ProjectFacts, gate: &[Blocker
         },
         Ok(None) => {
             blockers.push(Blocker {
-                rule: crate::core::Code::MP905,
+                rule: Code::MP905,
                 reason: missing_scope_reason(settings.as_ref()),
                 site: registration.site.clone(),
             });
@@ -210,7 +146,7 @@ pub fn assess(registration: &Registration, facts: &ProjectFacts, gate: &[Blocker
             Some(Ok(b)) => Some(b),
             Some(Err(f)) => {
                 blockers.push(Blocker {
-                    rule: crate::core::Code::MP905,
+                    rule: Code::MP905,
                     reason: format!(
                         "ExhangeToAltinnToken is `{}`, which is not a literal true or false",
                         f.value
@@ -258,7 +194,7 @@ fn definition_blockers(registration: &Registration) -> Option<Blocker> {
         ),
         DefinitionKind::TypeParameter => {
             return Some(Blocker {
-                rule: crate::core::Code::MP905,
+                rule: Code::MP905,
                 reason: format!(
                     "the client definition is the type parameter `{}` of `{}`; each caller decides it",
                     d.name,
@@ -272,42 +208,10 @@ fn definition_blockers(registration: &Registration) -> Option<Blocker> {
         }
     };
     Some(Blocker {
-        rule: crate::core::Code::MP901,
+        rule: Code::MP901,
         reason,
         site: d.site.clone(),
     })
-}
-
-/// The settings a registration uses: its own, or for a handler those of the matching
-/// `RegisterMaskinportenClientDefinition`.
-fn settings_for(
-    registration: &Registration,
-    facts: &ProjectFacts,
-) -> Result<Option<SettingsSource>, Blocker> {
-    match &registration.kind {
-        RegistrationKind::MessageHandler { key } => {
-            let definition = facts.registrations.iter().find(|r| match &r.kind {
-                RegistrationKind::ClientDefinition { key: k } => k.matches(key),
-                RegistrationKind::NamedClient { name } => name.matches(key),
-                RegistrationKind::TypedClient { client, .. } => {
-                    Key::TypeName(client.clone()).matches(key)
-                }
-                RegistrationKind::MessageHandler { .. } => false,
-            });
-            match definition {
-                Some(d) => Ok(d.settings.as_ref().map(|(s, _)| s.clone())),
-                None => Err(Blocker {
-                    rule: crate::core::Code::MP905,
-                    reason: format!(
-                        "no RegisterMaskinportenClientDefinition with the key {} was found in the project",
-                        key.describe()
-                    ),
-                    site: registration.site.clone(),
-                }),
-            }
-        }
-        _ => Ok(registration.settings.as_ref().map(|(s, _)| s.clone())),
-    }
 }
 
 /// The settings a handler's definition registration, or the registration itself, set in code.
@@ -322,7 +226,7 @@ fn code_assignments<'a>(
     all
 }
 
-fn site_of(registration: &Registration, span: crate::core::Span) -> Site {
+fn site_of(registration: &Registration, span: Span) -> Site {
     Site {
         file: registration.site.file.clone(),
         span,
@@ -354,7 +258,7 @@ fn resolve_value(
             })),
             Expr::Null => Ok(None),
             other => Err(Blocker {
-                rule: crate::core::Code::MP905,
+                rule: Code::MP905,
                 reason: format!(
                     "{property} is computed in code (`{}`), so its value is not known here",
                     expr_text(other)
@@ -390,7 +294,7 @@ fn resolve_value(
         Some(_) => {
             let (f, e) = found[1];
             Err(Blocker {
-                rule: crate::core::Code::MP905,
+                rule: Code::MP905,
                 reason: format!("{key} differs between the deployed appsettings files"),
                 site: Site {
                     file: f.file.clone(),
@@ -453,7 +357,7 @@ fn unsupported_settings(
             && !is_harmless(name, &a.value)
         {
             out.push(Blocker {
-                rule: crate::core::Code::MP902,
+                rule: Code::MP902,
                 reason: unsupported_reason(name),
                 site: site_of(registration, a.span),
             });
@@ -472,7 +376,7 @@ fn unsupported_settings(
                 };
                 if !harmless {
                     out.push(Blocker {
-                        rule: crate::core::Code::MP902,
+                        rule: Code::MP902,
                         reason: unsupported_reason(name),
                         site: Site {
                             file: file.file.clone(),
@@ -524,69 +428,29 @@ pub fn unsupported_reason(name: &str) -> String {
     format!("{name} {what}; the built-in client has no such setting")
 }
 
-/// A stable description of the credentials a registration uses, to tell identities apart;
-/// None when they are not statically known.
-pub fn identity_of(registration: &Registration, facts: &ProjectFacts) -> Option<String> {
-    let settings = match &registration.kind {
-        RegistrationKind::MessageHandler { .. } => settings_for(registration, facts).ok().flatten(),
-        _ => registration.settings.as_ref().map(|(s, _)| s.clone()),
-    }?;
-    let credentials: Vec<String> = settings
-        .assignments()
-        .iter()
-        .filter(|a| {
-            // A Maskinporten client is its client id; keys and environments may vary with it.
-            a.property.eq_ignore_ascii_case("ClientId")
-        })
-        .map(|a| format!("{}={:?}", a.property, a.value))
-        .collect();
-    // Settings whose origin is not known are no identity of their own (MP905 reports them).
-    match (settings.section_path(), &settings) {
-        // Two sections with the same client id in appsettings are one identity.
-        (Some(path), _) if credentials.is_empty() => {
-            let client_id = config_value(facts, &format!("{path}:ClientId"))
-                .and_then(ConfigValue::as_config_string)
-                .filter(|id| !id.trim().is_empty());
-            Some(match client_id {
-                Some(id) => format!("client:{id}"),
-                None => format!("section:{}", path.to_ascii_lowercase()),
-            })
-        }
-        (Some(path), _) => Some(format!(
-            "section:{}|{}",
-            path.to_ascii_lowercase(),
-            credentials.join(",")
-        )),
-        (None, SettingsSource::Object { .. }) if !credentials.is_empty() => {
-            Some(format!("code:{}", credentials.join(",")))
-        }
-        _ => None,
-    }
-}
-
-fn identity_blockers(registration: &Registration, facts: &ProjectFacts) -> Option<Blocker> {
-    let mine = identity_of(registration, facts)?;
-    let other = facts
-        .registrations
-        .iter()
-        .filter(|r| !matches!(r.kind, RegistrationKind::MessageHandler { .. }))
-        .find(|r| identity_of(r, facts).is_some_and(|i| i != mine))?;
-    Some(Blocker {
-        rule: crate::core::Code::MP903,
-        reason: format!(
-            "the app also uses another Maskinporten identity ({}); the built-in client has one identity per app",
-            other
-                .settings
-                .as_ref()
-                .map_or("other settings".to_string(), |(s, _)| s.describe())
-        ),
-        site: other.site.clone(),
-    })
-}
-
 /// Whether any deployed appsettings value exists for this configuration key.
 pub fn config_value<'a>(facts: &'a ProjectFacts, key: &str) -> Option<&'a ConfigValue> {
     facts
         .deployed_appsettings()
         .find_map(|f| f.get(key).map(|e| &e.value))
+}
+
+/// Why the rewrite cannot take the call's shape, if it cannot: it replaces the call after its
+/// receiver, so it needs one, and a conditional call (`services?.Add...`) keeps semantics of its
+/// own.
+pub fn rewrite_obstacle(r: &Registration) -> Option<&'static str> {
+    if matches!(r.kind, RegistrationKind::ClientDefinition { .. }) {
+        return Some("a client definition is removed, not rewritten");
+    }
+    if r.receiver.is_none() {
+        return Some("the call has no receiver (it is not written as `services.Add...`)");
+    }
+    let before_method = r
+        .site
+        .file
+        .slice(Span::new(r.site.span.start, r.method_site.span.start));
+    before_method
+        .trim_end()
+        .ends_with("?.")
+        .then_some("the call is conditional (`?.`)")
 }

@@ -100,7 +100,7 @@ mod tests {
             .collect();
         let edits = remove_keys(&file, section, &entries);
         let refs: Vec<&Edit> = edits.iter().collect();
-        crate::fixes::apply::apply_edits(&file.file, &refs)
+        crate::edit::apply_edits(&file.file, &refs)
     }
 
     #[test]

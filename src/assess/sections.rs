@@ -1,0 +1,194 @@
+//! Which configuration sections the code reads and through which client, which sections the
+//! built-in client binds, and whether a section's keys may go: what the configuration rules
+//! (MP301-MP308) and the `--credentials keep` rewrites need, computed once per project.
+
+use std::collections::HashSet;
+
+use crate::core::Site;
+use crate::core::catalogue::DEFAULT_SECTION;
+use crate::facts::appsettings::AppSettingsFile;
+use crate::facts::model::{ClientOverrideArgument, RegistrationKind};
+use crate::facts::resolve::ProjectFacts;
+
+/// Who reads a section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// A legacy registration (its settings are bound from the section).
+    Legacy,
+    /// The built-in client, through `ConfigureMaskinportenClient("path")` or by default.
+    BuiltIn,
+}
+
+/// A section the code reads, with the place that reads it.
+#[derive(Debug, Clone)]
+pub struct SectionRead {
+    pub path: String,
+    pub reader: Reader,
+    pub site: Site,
+}
+
+/// What the project's code does with configuration sections.
+#[derive(Debug, Default)]
+pub struct Sections {
+    /// Every section path the code reads, in source order.
+    pub reads: Vec<SectionRead>,
+    /// The sections the built-in client binds: the paths given to `ConfigureMaskinportenClient`
+    /// (and with `--credentials keep` the migrated registrations' sections), or the default one.
+    pub built_in: Vec<String>,
+    /// Paths (lower case) a legacy registration that is not migrated still reads.
+    read_by_unmigrated: HashSet<String>,
+    /// Whether legacy code migrated by hand (MP105-MP107) may read any section.
+    hand_migrated_readers: bool,
+    /// With `--credentials keep`: per section (lower case), the registration above which
+    /// `ConfigureMaskinportenClient("path")` is written, when one has to be.
+    keep_anchors: Vec<(String, usize)>,
+}
+
+impl Sections {
+    /// `migrates[id]` says whether the fix migrates registration `id`.
+    pub fn of(facts: &ProjectFacts, keep: bool, migrates: &[bool]) -> Sections {
+        let reads = section_reads(facts);
+        let section_of = |id: usize| {
+            facts.registrations[id]
+                .settings
+                .as_ref()
+                .and_then(|(s, _)| s.section_path())
+        };
+        let mut built_in: Vec<String> = reads
+            .iter()
+            .filter(|r| r.reader == Reader::BuiltIn)
+            .map(|r| r.path.clone())
+            .collect();
+        if keep {
+            // ConfigureMaskinportenClient points the built-in client at the migrated
+            // registrations' sections.
+            for r in &facts.registrations {
+                if let Some(path) = section_of(r.id)
+                    && migrates[r.id]
+                    && !built_in.iter().any(|c| c.eq_ignore_ascii_case(path))
+                {
+                    built_in.push(path.to_string());
+                }
+            }
+        }
+        if built_in.is_empty() {
+            built_in.push(DEFAULT_SECTION.to_string());
+        }
+        let read_by_unmigrated = facts
+            .registrations
+            .iter()
+            .filter(|r| !migrates[r.id])
+            .filter_map(|r| section_of(r.id))
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let hand_migrated_readers = !(facts.token_services.is_empty()
+            && facts.shims.is_empty()
+            && facts.options_readers.is_empty());
+        let keep_anchors = if keep {
+            keep_anchors(facts, &reads, migrates)
+        } else {
+            Vec::new()
+        };
+        Sections {
+            reads,
+            built_in,
+            read_by_unmigrated,
+            hand_migrated_readers,
+            keep_anchors,
+        }
+    }
+
+    /// Why the keys of `path` in `file` may not be removed yet, if they may not: a legacy reader
+    /// of the section that stays (a registration the fix cannot migrate, the legacy service,
+    /// options or shims), or a file that only local runs load.
+    pub fn removal_blocked(&self, file: &AppSettingsFile, path: &str) -> Option<String> {
+        if !file.is_deployed() {
+            return Some("the file is only loaded when the app runs locally, where no credentials are provisioned; it is left as it is".into());
+        }
+        if self.read_by_unmigrated.contains(&path.to_ascii_lowercase()) {
+            return Some(format!(
+                "a legacy registration that is not migrated automatically still reads \"{path}\""
+            ));
+        }
+        if self.hand_migrated_readers {
+            return Some(
+                "legacy code that is migrated by hand (MP105, MP106, MP107) may still read these keys"
+                    .into(),
+            );
+        }
+        None
+    }
+
+    /// With `--credentials keep`: whether registration `id` is the one above which
+    /// `ConfigureMaskinportenClient("path")` goes for its section.
+    pub fn is_keep_anchor(&self, id: usize) -> bool {
+        self.keep_anchors.iter().any(|(_, anchor)| *anchor == id)
+    }
+}
+
+/// Every section path the code reads, in source order.
+fn section_reads(facts: &ProjectFacts) -> Vec<SectionRead> {
+    let legacy = facts.registrations.iter().filter_map(|r| {
+        let (settings, site) = r.settings.as_ref()?;
+        Some(SectionRead {
+            path: settings.section_path()?.to_string(),
+            reader: Reader::Legacy,
+            site: site.clone(),
+        })
+    });
+    let built_in = facts
+        .client_overrides
+        .iter()
+        .filter_map(|o| match &o.argument {
+            ClientOverrideArgument::Path(path) => Some(SectionRead {
+                path: path.clone(),
+                reader: Reader::BuiltIn,
+                site: o.site.clone(),
+            }),
+            _ => None,
+        });
+    legacy.chain(built_in).collect()
+}
+
+/// Per section, the first migrated typed or named client that reads it, when the built-in
+/// client is not pointed there already (the default section, an existing
+/// `ConfigureMaskinportenClient`, or a migrated client definition whose fix writes the call).
+fn keep_anchors(
+    facts: &ProjectFacts,
+    reads: &[SectionRead],
+    migrates: &[bool],
+) -> Vec<(String, usize)> {
+    let mut configured: HashSet<String> = reads
+        .iter()
+        .filter(|r| r.reader == Reader::BuiltIn)
+        .map(|r| r.path.to_ascii_lowercase())
+        .collect();
+    configured.insert(DEFAULT_SECTION.to_ascii_lowercase());
+    for d in &facts.registrations {
+        if let (RegistrationKind::ClientDefinition { .. }, Some((s, _))) = (&d.kind, &d.settings)
+            && let Some(path) = s.section_path()
+            && migrates[d.id]
+        {
+            configured.insert(path.to_ascii_lowercase());
+        }
+    }
+    let mut anchors: Vec<(String, usize)> = Vec::new();
+    for r in &facts.registrations {
+        let is_client = matches!(
+            r.kind,
+            RegistrationKind::TypedClient { .. } | RegistrationKind::NamedClient { .. }
+        );
+        let Some(path) = r.settings.as_ref().and_then(|(s, _)| s.section_path()) else {
+            continue;
+        };
+        let path = path.to_ascii_lowercase();
+        if is_client
+            && migrates[r.id]
+            && !configured.contains(&path)
+            && !anchors.iter().any(|(p, _)| *p == path)
+        {
+            anchors.push((path, r.id));
+        }
+    }
+    anchors
+}
