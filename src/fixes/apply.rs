@@ -110,10 +110,15 @@ impl<'a> KeptEdits<'a> {
 
     fn add(&mut self, edit: &'a Edit, owner: usize) {
         let list = self.by_file.entry(&edit.site.file.path).or_default();
-        let at = list.partition_point(|(k, _)| {
-            (k.site.span.start, k.site.span.end) <= (edit.site.span.start, edit.site.span.end)
-        });
-        list.insert(at, (edit, owner));
+        let key = (edit.site.span.start, edit.site.span.end);
+        let at = list.partition_point(|(k, _)| (k.site.span.start, k.site.span.end) < key);
+        let already = list[at..]
+            .iter()
+            .take_while(|(k, _)| (k.site.span.start, k.site.span.end) == key)
+            .any(|(k, _)| *k == edit);
+        if !already {
+            list.insert(at, (edit, owner));
+        }
     }
 }
 

@@ -5,7 +5,7 @@ use super::{Context, Finding, Rule, upper_first};
 use crate::facts::model::RegistrationKind;
 
 pub fn report(rule: &'static Rule, context: &Context, out: &mut Vec<Finding>) {
-    let mut seen = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     // A client definition is assessed through the handlers that use it (MP104 says which).
     let migrated = context
         .facts
@@ -15,11 +15,9 @@ pub fn report(rule: &'static Rule, context: &Context, out: &mut Vec<Finding>) {
     for r in migrated {
         let verdict = context.assessment.verdict(r);
         for b in verdict.blockers.iter().filter(|b| b.rule == rule.code) {
-            let key = (b.site.file.path.clone(), b.site.span, b.reason.clone());
-            if seen.contains(&key) {
+            if !seen.insert((b.site.file.path.clone(), b.site.span, b.reason.clone())) {
                 continue;
             }
-            seen.push(key);
             let mut finding =
                 Finding::new(rule, b.site.clone(), format!("{}.", upper_first(&b.reason)));
             if b.site.span != r.site.span {

@@ -59,6 +59,7 @@ several identities (MP903), or a value it needs is not statically known (MP905).
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
+    let mut usings = registration::Usings::default();
     let typed = |k: &RegistrationKind| matches!(k, RegistrationKind::TypedClient { .. });
     for r in registration::of_kind(context, typed) {
         let RegistrationKind::TypedClient {
@@ -76,6 +77,12 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             "Typed client {client_text} gets its Maskinporten token from the legacy library ({}): it signs with credentials the app manages itself, not the ones Altinn Studio provisions. {V9_NOTE}.",
             registration::origin(r)
         );
-        out.push(registration::finding(&RULE, context, r, message));
+        out.push(registration::finding(
+            &RULE,
+            context,
+            r,
+            message,
+            &mut usings,
+        ));
     }
 }

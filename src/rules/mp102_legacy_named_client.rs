@@ -42,6 +42,7 @@ an unsupported setting (MP902), several identities (MP903), or an unknown scope 
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
+    let mut usings = registration::Usings::default();
     let named = |k: &RegistrationKind| matches!(k, RegistrationKind::NamedClient { .. });
     for r in registration::of_kind(context, named) {
         let RegistrationKind::NamedClient { name } = &r.kind else {
@@ -52,6 +53,12 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             name.describe(),
             registration::origin(r)
         );
-        out.push(registration::finding(&RULE, context, r, message));
+        out.push(registration::finding(
+            &RULE,
+            context,
+            r,
+            message,
+            &mut usings,
+        ));
     }
 }

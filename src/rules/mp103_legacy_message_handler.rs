@@ -48,6 +48,7 @@ definition with the key is found or as in MP101 (MP203, MP901, MP902, MP903, MP9
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
+    let mut usings = registration::Usings::default();
     let handler = |k: &RegistrationKind| matches!(k, RegistrationKind::MessageHandler { .. });
     for r in registration::of_kind(context, handler) {
         let RegistrationKind::MessageHandler { key } = &r.kind else {
@@ -58,6 +59,12 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             key.describe(),
             r.definition.name
         );
-        out.push(registration::finding(&RULE, context, r, message));
+        out.push(registration::finding(
+            &RULE,
+            context,
+            r,
+            message,
+            &mut usings,
+        ));
     }
 }

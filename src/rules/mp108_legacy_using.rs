@@ -76,11 +76,16 @@ fn derive(finding: &Finding, state: &FixState) -> Option<Fix> {
     let names = catalogue::legacy_names_of(&imported.namespace)?;
     let file = &finding.site.file;
     let edits = state.edits_in(file);
+    // The ranges the accepted edits replace, by start; they do not overlap each other.
+    let mut ranges: Vec<Span> = edits
+        .iter()
+        .map(|e| e.site.span)
+        .filter(|r| r.start < r.end)
+        .collect();
+    ranges.sort();
     let replaced = |used: &Span| {
-        edits.iter().any(|e| {
-            let range = e.site.span;
-            range.start < range.end && range.start <= used.start && used.end <= range.end
-        })
+        let before = ranges.partition_point(|r| r.start <= used.start);
+        before > 0 && used.end <= ranges[before - 1].end
     };
     let brought_back = edits
         .iter()

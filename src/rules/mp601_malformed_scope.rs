@@ -33,16 +33,14 @@ None: correct the scope to the one registered in Maskinporten.
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
-    let mut seen: Vec<(String, crate::core::Span)> = Vec::new();
+    let mut seen: std::collections::HashSet<(String, crate::core::Span)> = Default::default();
     for r in requested(context) {
         let Some(why) = malformed(&r.scope) else {
             continue;
         };
-        let key = (r.scope.clone(), r.site.span);
-        if seen.contains(&key) {
+        if !seen.insert((r.scope.clone(), r.site.span)) {
             continue;
         }
-        seen.push(key);
         out.push(
             Finding::new(
                 &RULE,

@@ -1,8 +1,12 @@
 //! MP602 scope-to-register: A scope the migrated app requests must be selected in Altinn Studio.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP602`.
 
+use std::collections::HashMap;
+
 use super::scopes::{DEFAULT_SCOPES, RequestedScope, malformed, requested};
-use super::{Adjustment, Circumstance, Code, Context, Finding, PlanRole, Rule, Severity, Shift};
+use super::{
+    Adjustment, Circumstance, Code, Context, Finding, Outside, PlanRole, Rule, Severity, Shift,
+};
 use crate::core::Site;
 
 pub static RULE: Rule = Rule {
@@ -53,33 +57,37 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
         .collect();
     let studio = context.external.studio_scopes.as_ref();
     let is_default = |scope: &str| DEFAULT_SCOPES.contains(&scope);
-    let mut seen: Vec<&str> = Vec::new();
+    // Each scope with every place that requests it, in order of first request.
+    let mut order: Vec<&str> = Vec::new();
+    let mut places: HashMap<&str, Vec<&RequestedScope>> = HashMap::new();
     for r in &requested {
-        if seen.contains(&r.scope.as_str()) {
-            continue;
+        let list = places.entry(&r.scope).or_default();
+        if list.is_empty() {
+            order.push(&r.scope);
         }
-        seen.push(&r.scope);
+        list.push(r);
+    }
+    for scope in &order {
         // Altinn Studio adds the default service-owner scopes to every Altinn.App 9 app itself.
-        if context.is_v9() && is_default(&r.scope) {
+        if context.is_v9() && is_default(scope) {
             continue;
         }
-        let others = requested.iter().filter(|o| o.scope == r.scope).skip(1);
+        let (first, others) = places[scope].split_first().expect("listed once seen");
         let mut finding = match studio {
             None => Finding::new(
                 &RULE,
-                r.site.clone(),
+                first.site.clone(),
                 format!(
-                    "The app asks the built-in client for \"{}\": select it for the app in Altinn Studio before deploying, or the provisioned client cannot get a token for it.",
-                    r.scope
+                    "The app asks the built-in client for \"{scope}\": select it for the app in Altinn Studio before deploying, or the provisioned client cannot get a token for it."
                 ),
             ),
-            Some(selected) if selected.contains(&r.scope) => continue,
+            Some(selected) if selected.contains(scope) => continue,
             Some(selected) => Finding::new(
                 &RULE,
-                r.site.clone(),
+                first.site.clone(),
                 format!(
-                    "The app asks the built-in client for \"{}\", which is not selected in Altinn Studio ({}): the provisioned client cannot get a token for it, and the request fails with invalid_scope.",
-                    r.scope, selected.file.display
+                    "The app asks the built-in client for \"{scope}\", which is not selected in Altinn Studio ({}): the provisioned client cannot get a token for it, and the request fails with invalid_scope.",
+                    selected.file.display
                 ),
             )
             .when(Circumstance::NotSelectedInStudio),
@@ -87,22 +95,23 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
         for other in others {
             finding = finding.related(other.site.clone(), "also requested here");
         }
-        out.push(finding.withheld("Scopes are selected in Altinn Studio, outside the repository."));
+        out.push(
+            finding
+                .withheld("Scopes are selected in Altinn Studio, outside the repository.")
+                .outside(Outside::SelectScope(scope.to_string())),
+        );
     }
     let Some(selected) = studio else {
         return;
     };
     for (scope, span) in &selected.scopes {
-        if seen.contains(&scope.as_str()) || is_default(scope) {
+        if places.contains_key(scope.as_str()) || is_default(scope) {
             continue;
         }
         out.push(
             Finding::new(
                 &RULE,
-                Site {
-                    file: selected.file.clone(),
-                    span: *span,
-                },
+                Site::new(&selected.file, *span),
                 format!(
                     "\"{scope}\" is selected in Altinn Studio but nothing in the app requests it from the built-in client; the provisioned client carries a scope it does not use."
                 ),

@@ -2,11 +2,28 @@
 //! appsettings section, the configure lambda, chained calls) and the sentence that says whether
 //! and how it can be migrated.
 
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
 use crate::assess::readiness::Readiness;
-use crate::core::Site;
+use crate::core::{Site, SourceFile};
 use crate::edit::{Edit, csharp, text};
 use crate::facts::model::*;
 use crate::rules::{Context, Finding, Rule, withheld_sentence};
+
+/// The `using` each file's rewritten registrations need, worked out once per file.
+#[derive(Default)]
+pub struct Usings(HashMap<PathBuf, Option<Edit>>);
+
+impl Usings {
+    fn for_file(&mut self, file: &Arc<SourceFile>) -> Option<Edit> {
+        self.0
+            .entry(file.path.clone())
+            .or_insert_with(|| csharp::builtin_using(file))
+            .clone()
+    }
+}
 
 /// The finding for a typed client, named client or handler registration.
 pub fn finding(
@@ -14,6 +31,7 @@ pub fn finding(
     context: &Context,
     r: &Registration,
     message: String,
+    usings: &mut Usings,
 ) -> Finding {
     let readiness = context.assessment.verdict(r);
     let mut finding = Finding::new(rule, r.site.clone(), message);
@@ -23,7 +41,7 @@ pub fn finding(
             Ok(mut fix) => match keep_configure(context, r) {
                 Ok(edit) => {
                     fix.edits.extend(edit);
-                    fix.edits.extend(csharp::builtin_using(&r.site.file));
+                    fix.edits.extend(usings.for_file(&r.site.file));
                     finding.fix = Some(fix);
                 }
                 Err(why) => finding.fix_withheld = Some(format!("The rewrite is withheld: {why}.")),

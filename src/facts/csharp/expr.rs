@@ -1,12 +1,11 @@
 //! Reduces C# expression nodes to the small `Expr` model: literals, names, configuration
-//! sections, settings objects and `with` copies, and reads configure lambdas and the history of
-//! a settings variable inside its function.
+//! sections, settings objects and `with` copies, and reads configure lambdas.
 
 use tree_sitter::Node;
 
 use crate::core::Site;
 use crate::core::{SourceFile, Span};
-use crate::facts::model::{Assignment, ConfigureLambda, Expr, SettingsSource};
+use crate::facts::model::{Assignment, ConfigureLambda, Expr};
 use std::sync::Arc;
 
 pub fn text<'a>(node: Node, file: &'a SourceFile) -> &'a str {
@@ -69,7 +68,7 @@ fn unescape(escape: &str) -> String {
 }
 
 /// Strips parentheses, `!` and casts that do not change what a value is.
-fn unwrap(node: Node) -> Node {
+pub fn unwrap(node: Node) -> Node {
     match node.kind() {
         "parenthesized_expression" => node.named_child(0).map_or(node, unwrap),
         "postfix_unary_expression" if node.child(1).is_some_and(|c| c.kind() == "!") => {
@@ -285,7 +284,7 @@ fn initializer_assignments(init: Node, file: &SourceFile) -> Vec<Assignment> {
 }
 
 /// An assignment `target.A.B = value` as (member path of the target, value node).
-fn assignment_parts<'t>(node: Node<'t>, file: &SourceFile) -> Option<(Vec<String>, Node<'t>)> {
+pub fn assignment_parts<'t>(node: Node<'t>, file: &SourceFile) -> Option<(Vec<String>, Node<'t>)> {
     if node.kind() != "assignment_expression"
         || node.child_by_field_name("operator").map(|o| text(o, file)) != Some("=")
     {
@@ -360,258 +359,4 @@ fn lambda_parameter(lambda: Node, file: &SourceFile) -> Option<String> {
             Some(text(first.child_by_field_name("name")?, file).to_string())
         }
     }
-}
-
-/// Turns the settings argument of a legacy call into a `SettingsSource`, following a local
-/// variable back through its function.
-pub fn settings_source(argument: Node, call: Node, file: &SourceFile) -> SettingsSource {
-    let expr = classify(argument, file);
-    match expr {
-        Expr::Path(ref path) if path.len() == 1 => trace_variable(&path[0], call, file)
-            .unwrap_or_else(|| settings_from_expr(expr, argument, file)),
-        _ => settings_from_expr(expr, argument, file),
-    }
-}
-
-pub fn settings_from_expr(expr: Expr, node: Node, file: &SourceFile) -> SettingsSource {
-    match expr {
-        Expr::Section { root, parts } => section_source(&root, &parts, node, file),
-        Expr::SectionGet { section, .. } => match *section {
-            Expr::Section { root, parts } => section_source(&root, &parts, node, file),
-            _ => SettingsSource::Unknown {
-                description: format!("`{}`", text(node, file)),
-            },
-        },
-        Expr::New { inits, .. } => SettingsSource::Object { inits },
-        Expr::With { base, inits } => {
-            let base_node = unwrap(node).named_child(0).unwrap_or(node);
-            let base_source = match *base {
-                Expr::Path(ref path) if path.len() == 1 => trace_variable(&path[0], node, file)
-                    .unwrap_or_else(|| settings_from_expr(*base.clone(), base_node, file)),
-                other => settings_from_expr(other, base_node, file),
-            };
-            SettingsSource::With {
-                base: Box::new(base_source),
-                inits,
-            }
-        }
-        _ => SettingsSource::Unknown {
-            description: format!("`{}`", text(node, file)),
-        },
-    }
-}
-
-fn section_source(_root: &str, parts: &[Expr], node: Node, file: &SourceFile) -> SettingsSource {
-    let known: Option<Vec<&str>> = parts.iter().map(Expr::literal_string).collect();
-    SettingsSource::Section {
-        path: known.map(|p| p.join(":")),
-        text: text(node, file).to_string(),
-    }
-}
-
-/// The enclosing function-like node: a method, local function, lambda, accessor, or the file.
-pub fn enclosing_body(node: Node) -> Node {
-    let mut current = node;
-    while let Some(parent) = current.parent() {
-        if matches!(
-            parent.kind(),
-            "method_declaration"
-                | "local_function_statement"
-                | "constructor_declaration"
-                | "lambda_expression"
-                | "accessor_declaration"
-                | "compilation_unit"
-        ) {
-            return parent;
-        }
-        current = parent;
-    }
-    current
-}
-
-/// Follows `name` back through the statements of its function that come before `use_site`:
-/// its declaration, `section.Bind(name)`, and `name.X = value` mutations.
-fn trace_variable(name: &str, use_site: Node, file: &SourceFile) -> Option<SettingsSource> {
-    let body = enclosing_body(use_site);
-    let mut origin: Option<SettingsSource> = None;
-    let mut mutations = Vec::new();
-    let mut found = false;
-    let mut later_mutations = Vec::new();
-    let mut read_at = None;
-    // Statements that exist only for this variable, and whether its initializer is plain.
-    let mut own_statements: Vec<Span> = Vec::new();
-    let mut plain_initializer = false;
-    let mut binds = 0;
-    let mut stack = vec![body];
-    let mut ordered = Vec::new();
-    while let Some(node) = stack.pop() {
-        ordered.push(node);
-        let mut cursor = node.walk();
-        let children: Vec<Node> = node.named_children(&mut cursor).collect();
-        stack.extend(children.into_iter().rev());
-    }
-    for node in ordered {
-        if node.start_byte() >= use_site.start_byte() {
-            // After the use, only changes to the object matter: the legacy library keeps the
-            // settings object by reference and reads it when the first request is sent.
-            if let Some((path, value)) = assignment_parts(node, file)
-                && path.len() == 2
-                && path[0] == name
-            {
-                later_mutations.push(Assignment {
-                    property: path[1].clone(),
-                    value: classify(value, file),
-                    span: span(node, file),
-                });
-            }
-            continue;
-        }
-        match node.kind() {
-            "variable_declarator" => {
-                let is_it = node
-                    .child_by_field_name("name")
-                    .is_some_and(|n| text(n, file) == name);
-                if let (true, Some(value)) = (is_it, node.named_child(1)) {
-                    found = true;
-                    let expr = classify(value, file);
-                    read_at = matches!(expr, Expr::SectionGet { .. }).then(|| span(value, file));
-                    plain_initializer = matches!(expr, Expr::New { .. } | Expr::SectionGet { .. });
-                    if let Some(statement) = sole_declaration(node) {
-                        own_statements.push(span(statement, file));
-                    }
-                    origin = Some(settings_from_expr(expr, value, file));
-                }
-            }
-            "parameter"
-                if node
-                    .child_by_field_name("name")
-                    .is_some_and(|n| text(n, file) == name) =>
-            {
-                found = true;
-                origin = Some(SettingsSource::Unknown {
-                    description: format!("the parameter `{name}`"),
-                });
-            }
-            "foreach_statement" => {
-                let left = node.child_by_field_name("left");
-                let binds = left.is_some_and(|l| {
-                    let mut cursor = l.walk();
-                    text(l, file) == name
-                        || l.named_children(&mut cursor).any(|c| text(c, file) == name)
-                });
-                if binds {
-                    found = true;
-                    let over = node
-                        .child_by_field_name("right")
-                        .map(|r| text(r, file))
-                        .unwrap_or_default();
-                    origin = Some(SettingsSource::Unknown {
-                        description: format!("each entry of `{over}`"),
-                    });
-                }
-            }
-            "assignment_expression" => {
-                if let Some((path, value)) = assignment_parts(node, file) {
-                    if path.len() == 1 && path[0] == name {
-                        found = true;
-                        origin = Some(settings_from_expr(classify(value, file), value, file));
-                    } else if path.len() == 2 && path[0] == name {
-                        own_statements.extend(statement_of(node).map(|st| span(st, file)));
-                        mutations.push(Assignment {
-                            property: path[1].clone(),
-                            value: classify(value, file),
-                            span: span(node, file),
-                        });
-                    }
-                }
-            }
-            "invocation_expression" => {
-                if let Some(section) = bind_target(node, name, file) {
-                    found = true;
-                    read_at = Some(span(node, file));
-                    binds += 1;
-                    own_statements.extend(statement_of(node).map(|st| span(st, file)));
-                    origin = Some(section);
-                }
-            }
-            _ => {}
-        }
-    }
-    // Removable with the registration when nothing else refers to it: the declaration, the
-    // binds, the property sets before the call and the call's own argument are all its uses.
-    let references = count_references(body, name, file);
-    let expected = 1 + binds + mutations.len();
-    let removable = if plain_initializer
-        && later_mutations.is_empty()
-        && references == expected
-        && own_statements.len() == expected
-    {
-        own_statements
-    } else {
-        Vec::new()
-    };
-    found.then(|| SettingsSource::Variable {
-        name: name.to_string(),
-        origin: origin.map(Box::new),
-        read_at,
-        mutations,
-        later_mutations,
-        removable,
-    })
-}
-
-/// The local declaration statement of a declarator, when it declares nothing else.
-fn sole_declaration(declarator: Node) -> Option<Node> {
-    let declaration = declarator.parent()?;
-    let statement = declaration.parent()?;
-    let mut cursor = declaration.walk();
-    let declarators = declaration
-        .named_children(&mut cursor)
-        .filter(|c| c.kind() == "variable_declarator")
-        .count();
-    (statement.kind() == "local_declaration_statement" && declarators == 1).then_some(statement)
-}
-
-/// The expression statement an expression is the whole of.
-fn statement_of(expression: Node) -> Option<Node> {
-    let parent = expression.parent()?;
-    (parent.kind() == "expression_statement").then_some(parent)
-}
-
-/// References to `name` in `body`, not counting where it is declared.
-fn count_references(body: Node, name: &str, file: &SourceFile) -> usize {
-    let mut count = 0;
-    let mut stack = vec![body];
-    while let Some(node) = stack.pop() {
-        if node.kind() == "identifier" && text(node, file) == name {
-            let declares = node.parent().is_some_and(|p| {
-                p.kind() == "variable_declarator" && p.child_by_field_name("name") == Some(node)
-            });
-            count += usize::from(!declares);
-        }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
-    }
-    count
-}
-
-/// `section.Bind(name)`: the section, when the call binds into `name`.
-fn bind_target(call: Node, name: &str, file: &SourceFile) -> Option<SettingsSource> {
-    let function = call.child_by_field_name("function")?;
-    if function.kind() != "member_access_expression"
-        || text(function.child_by_field_name("name")?, file) != "Bind"
-    {
-        return None;
-    }
-    let arguments = call.child_by_field_name("arguments")?;
-    let mut cursor = arguments.walk();
-    let argument = arguments
-        .named_children(&mut cursor)
-        .find(|c| c.kind() == "argument")
-        .and_then(argument_expression)?;
-    if text(argument, file) != name {
-        return None;
-    }
-    let receiver = function.child_by_field_name("expression")?;
-    Some(settings_from_expr(classify(receiver, file), receiver, file))
 }

@@ -3,8 +3,10 @@
 //! directives, project declarations (methods, types, string constants) and legacy type references.
 //! Nothing here knows the project: deciding what is the library happens in `facts::resolve`.
 
+mod ancestry;
 pub mod expr;
 pub mod startup;
+mod trace;
 
 use std::sync::{Arc, OnceLock};
 
@@ -14,7 +16,9 @@ use crate::core::Site;
 use crate::core::catalogue;
 use crate::core::{SourceFile, Span};
 use crate::facts::model::{ChainedCall, ConfigureLambda, Expr, SettingsSource};
+use ancestry::{Ancestry, is_inside, nearest};
 use expr::{argument_expression, classify, span, text};
+use trace::Tracer;
 
 #[derive(Debug, Clone)]
 pub struct UsingDirective {
@@ -253,26 +257,68 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
         out.startup = startup::startup_events(root, &file);
     }
 
-    let declarations = DECLARATIONS.get();
+    let mut declarations: Vec<(&str, Node)> = Vec::new();
+    let query = DECLARATIONS.get();
     let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(declarations, root, bytes);
+    let mut matches = cursor.matches(query, root, bytes);
     while let Some(m) = matches.next() {
         for capture in m.captures() {
-            let name = declarations.capture_names()[capture.index as usize];
-            let node = capture.node;
-            match name {
-                "method" => out.methods.push(method_decl(node, &file)),
-                "type" => out.types.push(type_decl(node, &file)),
-                "constant" => out.constants.extend(constant(node, &file)),
-                "using" => out.usings.extend(using_directive(node, &file)),
-                "namespace" => out
-                    .namespaces
-                    .push(text(node, &file).split_whitespace().collect()),
-                _ => {}
+            declarations.push((query.capture_names()[capture.index as usize], capture.node));
+        }
+    }
+
+    // Files that only set up the host (Key Vault, web host) hold none of the names the call and
+    // type queries look for: skip those queries there.
+    let mentions = |names: &[&str]| names.iter().any(|n| file.text.contains(n));
+    let mut calls: Vec<Node> = Vec::new();
+    let mut type_refs: Vec<Node> = Vec::new();
+    if mentions(&[
+        "Maskinporten",
+        catalogue::TOKEN_CACHE,
+        catalogue::SHIM_TYPES[1],
+    ]) {
+        let query = CALLS.get();
+        let call_index = query.capture_index_for_name("call");
+        let mut cursor = QueryCursor::new();
+        let mut matches = cursor.matches(query, root, bytes);
+        while let Some(m) = matches.next() {
+            if let Some(capture) = m.captures().iter().find(|c| Some(c.index) == call_index) {
+                calls.push(capture.node);
+            }
+        }
+        if mentions(&catalogue::TYPE_REFERENCE_NAMES) {
+            let mut cursor = QueryCursor::new();
+            let mut matches = cursor.matches(TYPE_REFS.get(), root, bytes);
+            while let Some(m) = matches.next() {
+                type_refs.extend(m.captures().iter().map(|c| c.node));
             }
         }
     }
 
+    let constants = declarations
+        .iter()
+        .filter(|(name, _)| *name == "constant")
+        .map(|(_, node)| *node);
+    let targets: Vec<Node> = constants
+        .chain(calls.iter().copied())
+        .chain(type_refs.iter().copied())
+        .collect();
+    let ancestry = Ancestry::of(root, &targets);
+
+    for (name, node) in declarations {
+        match name {
+            "method" => out.methods.push(method_decl(node, &file)),
+            "type" => out.types.push(type_decl(node, &file)),
+            "constant" => out
+                .constants
+                .extend(constant(node, ancestry.of_node(node), &file)),
+            "using" => out.usings.extend(using_directive(node, &file)),
+            "namespace" => out
+                .namespaces
+                .push(text(node, &file).split_whitespace().collect()),
+            _ => {}
+        }
+    }
     if out
         .usings
         .iter()
@@ -280,33 +326,14 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
     {
         out.legacy_name_uses = legacy_name_uses(root, &file);
     }
-
-    // Files that only set up the host (Key Vault, web host) hold none of the names the call and
-    // type queries look for: skip those queries there.
-    let mentions = |names: &[&str]| names.iter().any(|n| file.text.contains(n));
-    if mentions(&[
-        "Maskinporten",
-        catalogue::TOKEN_CACHE,
-        catalogue::SHIM_TYPES[1],
-    ]) {
-        let calls = CALLS.get();
-        let call_index = calls.capture_index_for_name("call");
-        let mut cursor = QueryCursor::new();
-        let mut matches = cursor.matches(calls, root, bytes);
-        while let Some(m) = matches.next() {
-            if let Some(capture) = m.captures().iter().find(|c| Some(c.index) == call_index) {
-                out.calls.push(call(capture.node, &file));
-            }
-        }
-        if mentions(&catalogue::TYPE_REFERENCE_NAMES) {
-            let mut cursor = QueryCursor::new();
-            let mut matches = cursor.matches(TYPE_REFS.get(), root, bytes);
-            while let Some(m) = matches.next() {
-                for capture in m.captures() {
-                    out.type_refs.extend(type_ref(capture.node, &file));
-                }
-            }
-        }
+    let mut tracer = Tracer::new(&file);
+    for node in calls {
+        out.calls
+            .push(call(node, ancestry.of_node(node), &file, &mut tracer));
+    }
+    for node in type_refs {
+        out.type_refs
+            .extend(type_ref(node, ancestry.of_node(node), &file));
     }
     out
 }
@@ -426,9 +453,8 @@ fn type_decl(node: Node, file: &Arc<SourceFile>) -> TypeDecl {
 }
 
 /// A `const string` or `static readonly string` with a literal value.
-fn constant(declarator: Node, file: &SourceFile) -> Option<Constant> {
-    let declaration = declarator.parent()?;
-    let holder = declaration.parent()?;
+fn constant(declarator: Node, ancestors: &[Node], file: &SourceFile) -> Option<Constant> {
+    let holder = *ancestors.get(1)?;
     let mut cursor = holder.walk();
     let modifiers: Vec<&str> = holder
         .children(&mut cursor)
@@ -445,7 +471,7 @@ fn constant(declarator: Node, file: &SourceFile) -> Option<Constant> {
         .named_child(u32::try_from(declarator.named_child_count().checked_sub(1)?).ok()?)?;
     Some(Constant {
         name,
-        class: enclosing_class(declarator, file),
+        class: enclosing_class(ancestors, file),
         value: expr::string_value(value_node, file)?,
     })
 }
@@ -504,7 +530,12 @@ fn type_arguments(list: Option<Node>, file: &Arc<SourceFile>) -> Vec<TypeArg> {
         .collect()
 }
 
-fn call(node: Node, file: &Arc<SourceFile>) -> Call {
+fn call<'t>(
+    node: Node<'t>,
+    ancestors: &[Node<'t>],
+    file: &'t Arc<SourceFile>,
+    tracer: &mut Tracer<'t>,
+) -> Call {
     let function = node.child_by_field_name("function").unwrap_or(node);
     let (name_node, receiver) = match function.kind() {
         "member_access_expression" => (
@@ -527,6 +558,7 @@ fn call(node: Node, file: &Arc<SourceFile>) -> Call {
     };
     let (name, type_list) = generic_parts(name_node, file);
     let is_registration = catalogue::SETTINGS_METHODS.contains(&name.as_str());
+    let body = ancestry::nearest(ancestors, &trace::BODY_KINDS).unwrap_or(node);
     let args = node
         .child_by_field_name("arguments")
         .map(|list| {
@@ -534,7 +566,10 @@ fn call(node: Node, file: &Arc<SourceFile>) -> Call {
             list.named_children(&mut cursor)
                 .filter(|c| c.kind() == "argument")
                 .filter_map(|a| {
-                    argument_expression(a).map(|e| argument(e, node, is_registration, file))
+                    let expression = argument_expression(a)?;
+                    let settings = (is_registration && !is_lambda(expression))
+                        .then(|| tracer.settings_source(expression, node, body));
+                    Some(argument(expression, settings, file))
                 })
                 .collect()
         })
@@ -546,19 +581,24 @@ fn call(node: Node, file: &Arc<SourceFile>) -> Call {
         site: site(node, file),
         method_site: site(name_node, file),
         receiver: receiver.map(|r| (site(r, file), classify(r, file))),
-        chain: chained_calls(node, file),
-        enclosing_method: enclosing_method(node, file),
-        enclosing_class: enclosing_class(node, file),
-        alternative: is_inside(node, "switch_expression_arm")
-            || is_inside(node, "conditional_expression"),
+        chain: chained_calls(node, ancestors, file),
+        enclosing_method: enclosing_method(ancestors, file),
+        enclosing_class: enclosing_class(ancestors, file),
+        alternative: is_inside(ancestors, "switch_expression_arm")
+            || is_inside(ancestors, "conditional_expression"),
     }
 }
 
-fn argument(expression: Node, call: Node, is_registration: bool, file: &Arc<SourceFile>) -> Arg {
+fn is_lambda(expression: Node) -> bool {
+    matches!(
+        expr::unwrap(expression).kind(),
+        "lambda_expression" | "anonymous_method_expression"
+    )
+}
+
+fn argument(expression: Node, settings: Option<SettingsSource>, file: &Arc<SourceFile>) -> Arg {
     let expr = classify(expression, file);
     let lambda = (expr == Expr::Lambda).then(|| expr::configure_lambda(expression, file));
-    let settings = (is_registration && expr != Expr::Lambda)
-        .then(|| expr::settings_source(expression, call, file));
     Arg {
         expr,
         site: site(expression, file),
@@ -568,13 +608,11 @@ fn argument(expression: Node, call: Node, is_registration: bool, file: &Arc<Sour
 }
 
 /// `.Next<..>(...)` calls made on the result of `call`, outermost last.
-fn chained_calls(call: Node, file: &Arc<SourceFile>) -> Vec<ChainedCall> {
+fn chained_calls(call: Node, ancestors: &[Node], file: &Arc<SourceFile>) -> Vec<ChainedCall> {
     let mut chain = Vec::new();
     let mut current = call;
-    while let Some(access) = current.parent() {
-        let Some(invocation) = access.parent() else {
-            break;
-        };
+    for pair in ancestors.chunks_exact(2) {
+        let (access, invocation) = (pair[0], pair[1]);
         let is_chain = access.kind() == "member_access_expression"
             && access.child_by_field_name("expression") == Some(current)
             && invocation.kind() == "invocation_expression"
@@ -602,11 +640,10 @@ fn chained_calls(call: Node, file: &Arc<SourceFile>) -> Vec<ChainedCall> {
     chain
 }
 
-fn enclosing_method(node: Node, file: &SourceFile) -> Option<EnclosingMethod> {
-    let mut current = node.parent();
+fn enclosing_method(ancestors: &[Node], file: &SourceFile) -> Option<EnclosingMethod> {
     let mut method = None;
     let mut type_params = Vec::new();
-    while let Some(n) = current {
+    for &n in ancestors {
         match n.kind() {
             "method_declaration" | "local_function_statement" if method.is_none() => {
                 method = n
@@ -619,7 +656,6 @@ fn enclosing_method(node: Node, file: &SourceFile) -> Option<EnclosingMethod> {
             }
             _ => {}
         }
-        current = n.parent();
     }
     Some(EnclosingMethod {
         name: method?,
@@ -665,40 +701,28 @@ fn type_parameters(declaration: Node, file: &SourceFile) -> Vec<TypeParam> {
     params
 }
 
-fn enclosing_class(node: Node, file: &SourceFile) -> Option<String> {
-    let mut current = node.parent();
-    while let Some(n) = current {
-        if matches!(
-            n.kind(),
-            "class_declaration" | "struct_declaration" | "record_declaration"
-        ) {
-            return n
-                .child_by_field_name("name")
-                .map(|m| text(m, file).to_string());
-        }
-        current = n.parent();
-    }
-    None
+fn enclosing_class(ancestors: &[Node], file: &SourceFile) -> Option<String> {
+    let class = nearest(
+        ancestors,
+        &[
+            "class_declaration",
+            "struct_declaration",
+            "record_declaration",
+        ],
+    )?;
+    class
+        .child_by_field_name("name")
+        .map(|m| text(m, file).to_string())
 }
 
-fn is_inside(node: Node, kind: &str) -> bool {
-    let mut current = node.parent();
-    while let Some(n) = current {
-        if n.kind() == kind {
-            return true;
-        }
-        current = n.parent();
-    }
-    false
-}
-
-fn type_ref(identifier: Node, file: &Arc<SourceFile>) -> Option<TypeRef> {
-    if is_inside(identifier, "attribute") || is_inside(identifier, "using_directive") {
+fn type_ref(identifier: Node, ancestors: &[Node], file: &Arc<SourceFile>) -> Option<TypeRef> {
+    if is_inside(ancestors, "attribute") || is_inside(ancestors, "using_directive") {
         return None;
     }
     // Climb through `A.B.Name` and `Name<T>` to the whole type.
     let mut node = identifier;
-    while let Some(parent) = node.parent() {
+    let mut above = ancestors;
+    while let Some((&parent, rest)) = above.split_first() {
         let names_it = match parent.kind() {
             "qualified_name" => true,
             "generic_name" => parent.named_child(0) == Some(node),
@@ -708,10 +732,11 @@ fn type_ref(identifier: Node, file: &Arc<SourceFile>) -> Option<TypeRef> {
             break;
         }
         node = parent;
+        above = rest;
     }
-    let parent = node.parent()?;
+    let parent = *above.first()?;
     let container = (parent.kind() == "type_argument_list")
-        .then(|| parent.parent())
+        .then(|| above.get(1).copied())
         .flatten()
         .filter(|g| g.kind() == "generic_name")
         .and_then(|g| g.named_child(0))
@@ -730,7 +755,7 @@ fn type_ref(identifier: Node, file: &Arc<SourceFile>) -> Option<TypeRef> {
                 .named_children(&mut cursor)
                 .find(|c| c.kind() == "variable_declarator")
                 .and_then(|d| d.child_by_field_name("name"));
-            let holder = parent.parent().map(|h| h.kind());
+            let holder = above.get(1).map(|h| h.kind());
             let context = if holder == Some("field_declaration") {
                 RefContext::Field
             } else {
@@ -749,7 +774,7 @@ fn type_ref(identifier: Node, file: &Arc<SourceFile>) -> Option<TypeRef> {
         name: text(identifier, file).to_string(),
         qualified: (node != identifier).then(|| text(node, file).to_string()),
         context,
-        class: enclosing_class(identifier, file),
+        class: enclosing_class(ancestors, file),
         member: member.map(|m| text(m, file).to_string()),
         container,
         site: site(node, file),
