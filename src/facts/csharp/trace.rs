@@ -94,12 +94,12 @@ impl<'t> Tracer<'t> {
         match expr {
             Expr::Path(ref path) if path.len() == 1 => self
                 .trace_variable(&path[0], call.start_byte(), body)
-                .unwrap_or_else(|| self.from_expr(expr, argument, body)),
-            _ => self.from_expr(expr, argument, body),
+                .unwrap_or_else(|| self.source_of(expr, argument, body)),
+            _ => self.source_of(expr, argument, body),
         }
     }
 
-    fn from_expr(&mut self, expr: Expr, node: Node<'t>, body: Node<'t>) -> SettingsSource {
+    fn source_of(&mut self, expr: Expr, node: Node<'t>, body: Node<'t>) -> SettingsSource {
         let file = self.file;
         match expr {
             Expr::Section { parts, .. } => section_source(&parts, node, file),
@@ -113,8 +113,8 @@ impl<'t> Tracer<'t> {
                 let base_source = match *base {
                     Expr::Path(ref path) if path.len() == 1 => self
                         .trace_variable(&path[0], node.start_byte(), body)
-                        .unwrap_or_else(|| self.from_expr(*base.clone(), base_node, body)),
-                    other => self.from_expr(other, base_node, body),
+                        .unwrap_or_else(|| self.source_of(*base.clone(), base_node, body)),
+                    other => self.source_of(other, base_node, body),
                 };
                 SettingsSource::With {
                     base: Box::new(base_source),
@@ -191,7 +191,7 @@ impl<'t> Tracer<'t> {
                     read_at = matches!(expr, Expr::SectionGet { .. }).then(|| span(value, file));
                     plain_initializer = matches!(expr, Expr::New { .. } | Expr::SectionGet { .. });
                     own_statements.extend(statement.map(|s| span(s, file)));
-                    origin = Some(self.from_expr(expr, value, body));
+                    origin = Some(self.source_of(expr, value, body));
                 }
                 Event::Declared { value: None, .. } => {}
                 Event::Parameter => {
@@ -208,7 +208,7 @@ impl<'t> Tracer<'t> {
                 }
                 &Event::Assigned { value } => {
                     found = true;
-                    origin = Some(self.from_expr(classify(value, file), value, body));
+                    origin = Some(self.source_of(classify(value, file), value, body));
                 }
                 Event::Mutated {
                     node,
@@ -228,7 +228,7 @@ impl<'t> Tracer<'t> {
                     read_at = Some(span(call, file));
                     binds += 1;
                     own_statements.extend(statement.map(|s| span(s, file)));
-                    origin = Some(self.from_expr(classify(section, file), section, body));
+                    origin = Some(self.source_of(classify(section, file), section, body));
                 }
             }
         }
