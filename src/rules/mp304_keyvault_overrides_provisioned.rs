@@ -2,7 +2,7 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP304`.
 
 use super::keyvault_secrets::{vault_call, with_name_site};
-use super::{Code, Context, Finding, PlanRole, Rule, Severity};
+use super::{Code, Context, Finding, Outside, PlanRole, Rule, Severity};
 use crate::core::catalogue::DEFAULT_SECTION;
 use crate::facts::external::KeyVaultNames;
 
@@ -53,7 +53,8 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                 continue;
             }
             // A custom path goes with MP201's fix; its secrets are then read by nothing.
-            let message = if section.eq_ignore_ascii_case(DEFAULT_SECTION) {
+            let overrides = section.eq_ignore_ascii_case(DEFAULT_SECTION);
+            let message = if overrides {
                 format!(
                     "Key Vault ({}) holds {name}, which becomes {} and is added after the credentials Altinn Studio provisions: it wins over them key by key, so the app keeps signing with its old client (or a mix of old and new) after the switch.",
                     kv.source,
@@ -65,8 +66,14 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                     kv.source
                 )
             };
+            let step = if overrides {
+                Outside::RetireOverridingSecret(name.clone())
+            } else {
+                Outside::DeleteUnreadSecret(name.clone())
+            };
             let finding = Finding::new(&RULE, call.clone(), message)
-            .withheld("Secrets are deleted outside the repository, after the migration is verified (see plan).");
+                .withheld("Secrets are deleted outside the repository, after the migration is verified (see plan).")
+                .outside(step);
             out.push(with_name_site(finding, kv, name));
         }
     }
@@ -99,6 +106,10 @@ fn keep_rename(
             kv.source
         ),
     )
-    .withheld("Secrets are renamed outside the repository (see plan).");
+    .withheld("Secrets are renamed outside the repository (see plan).")
+    .outside(Outside::RenameSecret {
+        name: name.to_string(),
+        to: renamed,
+    });
     Some(with_name_site(finding, kv, name))
 }

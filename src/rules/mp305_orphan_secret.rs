@@ -2,7 +2,7 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP305`.
 
 use super::keyvault_secrets::{maskinporten_secrets, vault_call, with_name_site};
-use super::{Code, Context, Finding, PlanRole, Rule, Severity};
+use super::{Code, Context, Finding, Outside, PlanRole, Rule, Severity};
 use crate::facts::external::KeyVaultNames;
 
 pub static RULE: Rule = Rule {
@@ -57,7 +57,8 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                 kv.source
             ),
         )
-        .withheld("Secrets are deleted outside the repository (see plan).");
+        .withheld("Secrets are deleted outside the repository (see plan).")
+        .outside(Outside::DeleteUnreadSecret(name.clone()));
         out.push(with_name_site(finding, kv, name));
     }
 }
