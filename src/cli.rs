@@ -1,6 +1,6 @@
-//! The command line: parses arguments, runs the command, prints the report, and turns the result
-//! into the documented exit code (0 clean, 1 findings at or above --fail-on, 2 usage or input
-//! errors).
+//! The command line: parses the arguments, resolves the settings (command line over the
+//! configuration file), runs the pipeline, and renders the result with the documented exit code
+//! (0 clean, 1 findings at or above --fail-on or a pending patch, 2 usage or input errors).
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -8,9 +8,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::Config;
+use crate::config::{CommandLine, Config, Settings};
 use crate::engine;
-use crate::facts::external::{External, KeyVaultNames};
+use crate::facts::external::{External, Sources};
+use crate::fixes::run::Selection;
 use crate::report::{self, Format, Outcome};
 use crate::rules::{self, Severity};
 
@@ -55,7 +56,7 @@ enum Command {
     },
     /// List the rules with their default severity.
     Rules {
-        /// Output format.
+        /// Output format (markdown: the README's rule table).
         #[arg(long, value_enum, default_value = "human")]
         format: report::ListFormat,
     },
@@ -176,58 +177,6 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Runs the analysis the options ask for and says what could not be read; None after a usage
-/// error (already reported).
-fn analyze(input: &InputArgs) -> Option<(engine::Analysis, Config)> {
-    let paths = input_paths(input);
-    let loaded = load_config(input).and_then(|config| Ok((external(input, &config)?, config)));
-    let (external, config) = match loaded {
-        Ok(both) => both,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return None;
-        }
-    };
-    let progress = engine::Progress::default();
-    let show = !input.quiet && std::io::stderr().is_terminal();
-    let done = std::sync::atomic::AtomicBool::new(false);
-    let analysis = std::thread::scope(|scope| {
-        if show {
-            scope.spawn(|| progress_line(&progress, &done));
-        }
-        let analysis = engine::analyze(&paths, input.jobs, &external, &config, &progress);
-        done.store(true, std::sync::atomic::Ordering::Relaxed);
-        analysis
-    });
-    let mut stderr = std::io::stderr().lock();
-    for missing in &analysis.missing_paths {
-        let _ = writeln!(stderr, "error: {missing}: no such file or directory");
-    }
-    for problem in &analysis.problems {
-        let _ = writeln!(stderr, "warning: {}: {}", problem.path, problem.message);
-    }
-    Some((analysis, config))
-}
-
-/// A progress line on the terminal while a long scan runs, cleared at the end.
-fn progress_line(progress: &engine::Progress, done: &std::sync::atomic::AtomicBool) {
-    use std::sync::atomic::Ordering;
-    let started = std::time::Instant::now();
-    let mut shown = false;
-    while !done.load(Ordering::Relaxed) {
-        std::thread::sleep(std::time::Duration::from_millis(100));
-        // Short runs stay silent.
-        if started.elapsed() > std::time::Duration::from_millis(500) {
-            let read = progress.files_read.load(Ordering::Relaxed);
-            eprint!("\r\x1b[2Kmaskinporten-migrate: {read} files read");
-            shown = true;
-        }
-    }
-    if shown {
-        eprint!("\r\x1b[2K");
-    }
-}
-
 fn input_paths(input: &InputArgs) -> Vec<PathBuf> {
     if input.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -236,83 +185,149 @@ fn input_paths(input: &InputArgs) -> Vec<PathBuf> {
     }
 }
 
-fn load_config(input: &InputArgs) -> Result<Config, String> {
+/// The effective settings: the options on the command line over the configuration file.
+fn settings(input: &InputArgs, fail_on: Option<Severity>) -> Result<Settings, String> {
     let paths = input_paths(input);
-    Config::load(input.config.as_deref(), &paths[0])
+    let config = Config::load(input.config.as_deref(), &paths[0])?;
+    let command_line = CommandLine {
+        credentials: input.credentials,
+        fail_on,
+        studio_scopes: input.studio_scopes.clone(),
+        key_vault_secrets: input.key_vault_secrets.clone(),
+        key_vault: input.key_vault.clone(),
+    };
+    Ok(Settings::resolve(command_line, config))
+}
+
+/// Runs the analysis and says on standard error what could not be read; None after a usage
+/// error (already said).
+fn analyze(input: &InputArgs, fail_on: Option<Severity>) -> Option<(engine::Analysis, Settings)> {
+    let loaded = settings(input, fail_on).and_then(|settings| {
+        let sources = Sources {
+            studio_scopes: settings.studio_scopes.value.as_deref(),
+            key_vault_secrets: settings.key_vault_secrets.value.as_deref(),
+            key_vault: settings.key_vault.value.as_deref(),
+            azure_credential: input.azure_credential,
+            credentials: settings.credentials.value,
+        };
+        Ok((External::load(sources)?, settings))
+    });
+    let ((external, warnings), settings) = match loaded {
+        Ok(loaded) => loaded,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return None;
+        }
+    };
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+    let paths = input_paths(input);
+    let analysis = with_progress(input.quiet, |progress| {
+        engine::analyze(&paths, input.jobs, &external, &settings.config, progress)
+    });
+    let mut stderr = std::io::stderr().lock();
+    for missing in &analysis.missing_paths {
+        let _ = writeln!(stderr, "error: {missing}: no such file or directory");
+    }
+    for problem in &analysis.problems {
+        let _ = writeln!(stderr, "warning: {}: {}", problem.path, problem.message);
+    }
+    Some((analysis, settings))
+}
+
+/// Runs `work` with a progress line on the terminal once it takes longer than half a second
+/// (never when standard error is not a terminal, or with --quiet); the line is cleared after.
+fn with_progress<T>(quiet: bool, work: impl FnOnce(&engine::Progress) -> T) -> T {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let progress = engine::Progress::default();
+    if quiet || !std::io::stderr().is_terminal() {
+        return work(&progress);
+    }
+    let done = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+            if let Ok(style) = ProgressStyle::with_template("maskinporten-migrate: {msg}") {
+                bar.set_style(style);
+            }
+            let started = std::time::Instant::now();
+            while !done.load(Ordering::Relaxed) {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                if bar.is_hidden() && started.elapsed() > std::time::Duration::from_millis(500) {
+                    bar.set_draw_target(ProgressDrawTarget::stderr());
+                }
+                let read = progress.files_read.load(Ordering::Relaxed);
+                bar.set_message(format!("{read} files read"));
+            }
+            bar.finish_and_clear();
+        });
+        let result = work(&progress);
+        done.store(true, Ordering::Relaxed);
+        result
+    })
 }
 
 fn show_config(input: &InputArgs) -> ExitCode {
-    let mut out = String::new();
-    let config = match load_config(input) {
-        Ok(config) => config,
+    let settings = match settings(input, None) {
+        Ok(settings) => settings,
         Err(message) => {
             eprintln!("error: {message}");
             return ExitCode::from(2);
         }
     };
-    let from = |cli: bool, file: bool| {
-        if cli {
-            "(command line)"
-        } else if file {
-            "(configuration file)"
-        } else {
-            "(default)"
-        }
-    };
-    let shown = |p: &Option<PathBuf>| p.as_ref().map(|p| crate::core::display_path(p));
+    let mut out = String::new();
     say!(
         out,
         "configuration file: {}",
-        config
+        settings
+            .config
             .file
             .as_ref()
             .map_or("none found".to_string(), |f| crate::core::display_path(f))
     );
-    let credentials = input.credentials.or(config.credentials).unwrap_or_default();
+    let credentials = format!("{:?}", settings.credentials.value).to_lowercase();
     say!(
         out,
-        "credentials = {:?} {}",
-        format!("{credentials:?}").to_lowercase(),
-        from(input.credentials.is_some(), config.credentials.is_some())
+        "credentials = {credentials:?} {}",
+        settings.credentials.origin.label()
     );
-    let fail_on = config.fail_on.unwrap_or(Severity::Warning);
     say!(
         out,
-        "fail-on = \"{fail_on}\" {}",
-        from(false, config.fail_on.is_some())
+        "fail-on = \"{}\" {}",
+        settings.fail_on.value,
+        settings.fail_on.origin.label()
     );
-    for (name, cli, file) in [
+    let shown = |p: &Option<PathBuf>| p.as_ref().map(|p| crate::core::display_path(p));
+    for (name, value, origin) in [
         (
             "studio-scopes",
-            shown(&input.studio_scopes),
-            shown(&config.studio_scopes),
+            shown(&settings.studio_scopes.value),
+            settings.studio_scopes.origin,
         ),
         (
             "key-vault-secrets",
-            shown(&input.key_vault_secrets),
-            shown(&config.key_vault_secrets),
+            shown(&settings.key_vault_secrets.value),
+            settings.key_vault_secrets.origin,
         ),
         (
             "key-vault",
-            input.key_vault.clone(),
-            config.key_vault.clone(),
+            settings.key_vault.value.clone(),
+            settings.key_vault.origin,
         ),
     ] {
-        match (&cli, &file) {
-            (Some(v), _) | (None, Some(v)) => say!(
-                out,
-                "{name} = {v:?} {}",
-                from(cli.is_some(), file.is_some())
-            ),
-            (None, None) => say!(out, "{name}: not set"),
+        match value {
+            Some(v) => say!(out, "{name} = {v:?} {}", origin.label()),
+            None => say!(out, "{name}: not set"),
         }
     }
-    say!(out, "exclude = {:?}", config.exclude);
+    say!(out, "exclude = {:?}", settings.config.exclude);
     say!(out, "[rules]");
     for rule in rules::RULES {
-        let level = match config.rules.get(&rule.code) {
+        let level = match settings.config.rules.get(&rule.code) {
             Some(level) => format!("{level:?}").to_lowercase() + " (configuration file)",
-            None => format!("{} (default)", rule.severity),
+            None => format!("{} (default)", rule.level_description()),
         };
         say!(out, "{} = {level}   # {}", rule.code, rule.name);
     }
@@ -321,10 +336,9 @@ fn show_config(input: &InputArgs) -> ExitCode {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    let Some((mut analysis, config)) = analyze(&args.input) else {
+    let Some((mut analysis, settings)) = analyze(&args.input, args.fail_on) else {
         return ExitCode::from(2);
     };
-    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Warning);
     let applied = crate::fixes::apply::apply(&mut analysis.findings, |_| true);
     let mut stderr = std::io::stderr().lock();
     if let Some(path) = &args.write_baseline
@@ -373,16 +387,17 @@ fn check(args: CheckArgs) -> ExitCode {
     if !analysis.missing_paths.is_empty() {
         return ExitCode::from(2);
     }
+    let fail_on = settings.fail_on.value;
     let failing = analysis.findings.iter().any(|f| f.severity >= fail_on);
     ExitCode::from(u8::from(failing))
 }
 
 fn fix(args: FixArgs) -> ExitCode {
-    let only: Vec<&'static rules::Rule> = match args
+    let only = match args
         .only
         .iter()
-        .map(|code| rules::find(code.trim()).ok_or(code))
-        .collect::<Result<_, _>>()
+        .map(|code| rules::find(code).map(|r| r.code).ok_or(code))
+        .collect::<Result<Vec<_>, _>>()
     {
         Ok(list) => list,
         Err(code) => {
@@ -390,67 +405,45 @@ fn fix(args: FixArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if args.write && !args.allow_dirty {
-        let paths = if args.input.paths.is_empty() {
-            vec![PathBuf::from(".")]
-        } else {
-            args.input.paths.clone()
-        };
-        if let Some(dirty) = crate::fixes::write::dirty_worktree(&paths) {
-            eprintln!(
-                "error: {dirty} has uncommitted changes; commit or stash them first (so the fix can be reviewed and undone), or pass --allow-dirty"
-            );
-            return ExitCode::from(2);
-        }
+    if args.write
+        && !args.allow_dirty
+        && let Some(dirty) = crate::fixes::write::dirty_worktree(&input_paths(&args.input))
+    {
+        eprintln!(
+            "error: {dirty} has uncommitted changes; commit or stash them first (so the fix can be reviewed and undone), or pass --allow-dirty"
+        );
+        return ExitCode::from(2);
     }
-    let Some((mut analysis, config)) = analyze(&args.input) else {
+    let Some((mut analysis, settings)) = analyze(&args.input, None) else {
         return ExitCode::from(2);
     };
-    if args.input.credentials.or(config.credentials)
-        == Some(crate::facts::external::Credentials::Keep)
-    {
-        for project in analysis
-            .projects
-            .iter()
-            .filter(|p| p.is_app() && p.altinn_version.as_ref().is_some_and(|v| v.major >= 9))
-        {
-            eprintln!(
-                "warning: {}: {}",
-                project.display(),
-                crate::assess::gate::KEEP_REFUSED_ON_V9
-            );
-        }
-    }
-    let unsafe_fixes = args.unsafe_fixes;
-    let wanted = |f: &rules::Finding| {
-        let safe_enough = unsafe_fixes
-            || f.fix
-                .as_ref()
-                .is_none_or(|fix| fix.safety == crate::edit::Safety::Safe);
-        safe_enough && (only.is_empty() || only.iter().any(|r| r.code == f.rule.code))
+    let selection = Selection {
+        only,
+        unsafe_fixes: args.unsafe_fixes,
     };
-    let applied = crate::fixes::apply::apply(&mut analysis.findings, wanted);
-    let left = analysis
-        .findings
-        .iter()
-        .filter(|f| f.fix.is_none() && f.rule.code != crate::core::Code::MP904)
-        .count();
-    let unsafe_left = analysis
-        .findings
-        .iter()
-        .enumerate()
-        .filter(|(i, f)| {
-            f.fix
-                .as_ref()
-                .is_some_and(|fix| fix.safety == crate::edit::Safety::Unsafe)
-                && !applied.fixed.contains(i)
-        })
-        .count();
-    if unsafe_left > 0 {
+    let keep = settings.credentials.value == crate::facts::external::Credentials::Keep;
+    let run = crate::fixes::run::run(&mut analysis.findings, &analysis.projects, keep, &selection);
+    for warning in &run.warnings {
+        eprintln!("warning: {warning}");
+    }
+    for left in &run.left_out {
+        let f = &analysis.findings[left.finding];
+        let needs: Vec<String> = left.needs.iter().map(ToString::to_string).collect();
         eprintln!(
-            "{unsafe_left} unsafe fix(es) not applied (they change which credentials the app uses); review them with check and apply them with --unsafe-fixes"
+            "note: {} at {} is not fixed: its fix needs the fixes of {} first, which --only leaves out; add them to --only",
+            f.rule.code,
+            f.location(),
+            needs.join(", ")
         );
     }
+    if run.unsafe_left > 0 {
+        eprintln!(
+            "{} unsafe fix(es) not applied (they change which credentials the app uses); review them with check and apply them with --unsafe-fixes",
+            run.unsafe_left
+        );
+    }
+    let applied = &run.applied;
+    let left = run.left_for_person;
     if args.write {
         let written = crate::fixes::write::write_all(&applied.changes);
         for (path, error) in &written.failed {
@@ -488,7 +481,7 @@ fn fix(args: FixArgs) -> ExitCode {
 }
 
 fn plan(args: PlanArgs) -> ExitCode {
-    let Some((mut analysis, _)) = analyze(&args.input) else {
+    let Some((mut analysis, _)) = analyze(&args.input, None) else {
         return ExitCode::from(2);
     };
     crate::fixes::apply::apply(&mut analysis.findings, |_| true);
@@ -517,68 +510,7 @@ fn print_text(text: &str) {
         .and_then(|()| stdout.flush());
 }
 
-/// Reads what the options bring from outside the repository.
-fn external(args: &InputArgs, config: &Config) -> Result<External, String> {
-    let studio_scopes = args
-        .studio_scopes
-        .as_deref()
-        .or(config.studio_scopes.as_deref())
-        .map(crate::facts::external::read_studio_scopes)
-        .transpose()?;
-    let key_vault = args
-        .key_vault_secrets
-        .as_deref()
-        .or(config
-            .key_vault_secrets
-            .as_deref()
-            .filter(|_| args.key_vault.is_none()))
-        .map(|path| {
-            crate::facts::keyvault::read_names_file(path)
-                .map(|names| KeyVaultNames {
-                    source: crate::core::display_path(path),
-                    names: names.into_iter().map(|n| n.name).collect(),
-                    file: crate::core::SourceFile::read(path)
-                        .ok()
-                        .map(std::sync::Arc::new),
-                })
-                .map_err(|e| e.to_string())
-        })
-        .transpose()?;
-    let url = args
-        .key_vault
-        .as_ref()
-        .or(config.key_vault.as_ref().filter(|_| key_vault.is_none()));
-    let key_vault = match (url, key_vault) {
-        (Some(url), _) => live_names(url, args.azure_credential),
-        (None, from_file) => from_file,
-    };
-    Ok(External {
-        key_vault,
-        studio_scopes,
-        credentials: args.credentials.or(config.credentials).unwrap_or_default(),
-    })
-}
-
-/// Lists a vault's secret names; a vault that cannot be listed is a warning, and the check goes
-/// on without Key Vault.
-fn live_names(
-    url: &str,
-    credential: crate::facts::keyvault::CredentialChoice,
-) -> Option<KeyVaultNames> {
-    match crate::facts::keyvault::list_vault(url, credential) {
-        Ok(names) => Some(KeyVaultNames {
-            source: url.to_string(),
-            names: names.into_iter().map(|n| n.name).collect(),
-            file: None,
-        }),
-        Err(err) => {
-            eprintln!("warning: {err}; checking without Key Vault names");
-            None
-        }
-    }
-}
-
-/// Writes the report to the file (whole, via a temporary file) or to standard output.
+/// Writes the report to the file (whole) or to standard output.
 fn write_output(path: Option<&PathBuf>, text: &str) -> Result<(), String> {
     let Some(path) = path else {
         let mut stdout = std::io::stdout().lock();
@@ -591,23 +523,8 @@ fn write_output(path: Option<&PathBuf>, text: &str) -> Result<(), String> {
             other => other.map_err(|e| format!("cannot write the report: {e}")),
         };
     };
-    let directory = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let temporary = directory.join(format!(
-        ".{}.tmp{}",
-        path.file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("report"),
-        std::process::id()
-    ));
-    std::fs::write(&temporary, text)
-        .and_then(|()| std::fs::rename(&temporary, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&temporary);
-            format!("cannot write the report to {}: {e}", path.display())
-        })
+    crate::core::write::write_whole(path, text.as_bytes())
+        .map_err(|e| format!("cannot write the report to {}: {e}", path.display()))
 }
 
 fn explain(code: &str) -> ExitCode {
@@ -619,7 +536,7 @@ fn explain(code: &str) -> ExitCode {
                 "# {} {}\n\nDefault severity: {}\n\n{}",
                 rule.code,
                 rule.name,
-                rule.severity,
+                rule.level_description(),
                 rule.doc
             );
             print_text(&out);
@@ -635,36 +552,11 @@ fn explain(code: &str) -> ExitCode {
 }
 
 fn list_rules(format: report::ListFormat) -> ExitCode {
-    let mut out = String::new();
-    match format {
-        report::ListFormat::Human => {
-            for rule in rules::RULES {
-                say!(
-                    out,
-                    "{}  {:<32} {:<8} {}",
-                    rule.code,
-                    rule.name,
-                    rule.severity,
-                    rule.summary
-                );
-            }
-        }
-        report::ListFormat::Json => {
-            let list: Vec<_> = rules::RULES
-                .iter()
-                .map(|r| {
-                    serde_json::json!({
-                        "code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary
-                    })
-                })
-                .collect();
-            say!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&list).expect("rules serialise")
-            );
-        }
-    }
-    print_text(&out);
+    let text = match format {
+        report::ListFormat::Human => report::rules::human(),
+        report::ListFormat::Json => report::rules::json(),
+        report::ListFormat::Markdown => report::rules::markdown(),
+    };
+    print_text(&text);
     ExitCode::SUCCESS
 }

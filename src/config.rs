@@ -1,7 +1,8 @@
-//! `maskinporten-migrate.toml`: per-rule severity or `off`, `exclude` globs, the default
-//! credentials target, the Key Vault names file or URL, the Studio scopes file and `fail-on`.
-//! Found by walking up from the first path (or given with `--config`); options on the command
-//! line win over it; paths in it are relative to the file.
+//! Settings: `maskinporten-migrate.toml` (per-rule level or `off`, `exclude` globs, the default
+//! credentials target, the Key Vault names file or URL, the Studio scopes file and `fail-on`),
+//! found by walking up from the first path (or given with `--config`), with paths relative to
+//! the file; and `Settings`, the effective values once the command line (which wins) is laid
+//! over it, each recording where it came from.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -80,24 +81,134 @@ impl Config {
         set.is_match(relative)
     }
 
-    /// Applies the rule levels: `off` drops a finding, other levels set its severity.
+    /// Applies the rule levels: `off` drops a finding; another level becomes the rule's base
+    /// level, and the rule's own adjustments (one level lower in local-only files, say) still
+    /// apply on top of it.
     pub fn apply_levels(&self, findings: Vec<Finding>) -> Vec<Finding> {
         findings
             .into_iter()
             .filter_map(|mut f| {
-                match self.rules.get(&f.rule.code) {
-                    Some(Level::Off) => None,
-                    Some(Level::Error) => Some(Severity::Error),
-                    Some(Level::Warning) => Some(Severity::Warning),
-                    Some(Level::Info) => Some(Severity::Info),
-                    None => Some(f.severity),
-                }
-                .map(|severity| {
-                    f.severity = severity;
-                    f
-                })
+                let base = match self.rules.get(&f.rule.code) {
+                    Some(Level::Off) => return None,
+                    Some(Level::Error) => Severity::Error,
+                    Some(Level::Warning) => Severity::Warning,
+                    Some(Level::Info) => Severity::Info,
+                    None => return Some(f),
+                };
+                f.severity = f.rule.level(base, &f.circumstances);
+                Some(f)
             })
             .collect()
+    }
+}
+
+/// Where an effective setting came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    CommandLine,
+    ConfigFile,
+    Default,
+}
+
+impl Origin {
+    pub fn label(self) -> &'static str {
+        match self {
+            Origin::CommandLine => "(command line)",
+            Origin::ConfigFile => "(configuration file)",
+            Origin::Default => "(default)",
+        }
+    }
+}
+
+/// One effective setting and where it came from.
+#[derive(Debug, Clone)]
+pub struct Setting<T> {
+    pub value: T,
+    pub origin: Origin,
+}
+
+impl<T> Setting<T> {
+    /// The command line's value, else the file's, else the default.
+    fn resolve(command_line: Option<T>, file: Option<T>, default: T) -> Setting<T> {
+        match (command_line, file) {
+            (Some(value), _) => Setting {
+                value,
+                origin: Origin::CommandLine,
+            },
+            (None, Some(value)) => Setting {
+                value,
+                origin: Origin::ConfigFile,
+            },
+            (None, None) => Setting {
+                value: default,
+                origin: Origin::Default,
+            },
+        }
+    }
+}
+
+/// What the command line says about the options the configuration file can also set.
+#[derive(Debug, Default, Clone)]
+pub struct CommandLine {
+    pub credentials: Option<Credentials>,
+    pub fail_on: Option<Severity>,
+    pub studio_scopes: Option<PathBuf>,
+    pub key_vault_secrets: Option<PathBuf>,
+    pub key_vault: Option<String>,
+}
+
+/// The effective settings of a run: the command line over the configuration file over the
+/// defaults.
+#[derive(Debug)]
+pub struct Settings {
+    pub config: Config,
+    pub credentials: Setting<Credentials>,
+    pub fail_on: Setting<Severity>,
+    pub studio_scopes: Setting<Option<PathBuf>>,
+    /// The Key Vault names file; a vault URL on the command line wins over a names file in the
+    /// configuration.
+    pub key_vault_secrets: Setting<Option<PathBuf>>,
+    /// The vault to list live; a names file on the command line wins over a URL in the
+    /// configuration.
+    pub key_vault: Setting<Option<String>>,
+}
+
+impl Settings {
+    pub fn resolve(command_line: CommandLine, config: Config) -> Settings {
+        let key_vault_secrets = Setting::resolve(
+            command_line.key_vault_secrets.map(Some),
+            config
+                .key_vault_secrets
+                .clone()
+                .filter(|_| command_line.key_vault.is_none())
+                .map(Some),
+            None,
+        );
+        let key_vault = Setting::resolve(
+            command_line.key_vault.map(Some),
+            config
+                .key_vault
+                .clone()
+                .filter(|_| key_vault_secrets.value.is_none())
+                .map(Some),
+            None,
+        );
+        Settings {
+            credentials: Setting::resolve(
+                command_line.credentials,
+                config.credentials,
+                Credentials::default(),
+            ),
+            fail_on: Setting::resolve(command_line.fail_on, config.fail_on, Severity::Warning),
+            studio_scopes: Setting::resolve(
+                command_line.studio_scopes.map(Some),
+                config.studio_scopes.clone().map(Some),
+                None,
+            ),
+            key_vault_secrets,
+            key_vault,
+            config,
+        }
     }
 }
 

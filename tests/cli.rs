@@ -208,9 +208,25 @@ fn fix_only_limits_the_rules_fixed() {
     let dir = fixture_dir("guide-typed-client");
     let only = run(&dir, &["fix", "--only", "MP108", "."]);
     let patch = String::from_utf8(only.stdout).unwrap();
-    // The usings stay while the registration they serve is not fixed.
+    // The usings stay while the registration they serve is not fixed, and fix says so.
     assert_eq!(patch, "");
     assert_eq!(only.status.code(), Some(0));
+    let said = String::from_utf8(only.stderr).unwrap();
+    assert!(
+        said.contains("note: MP108 at App/Program.cs:1 is not fixed: its fix needs the fixes of MP101 first, which --only leaves out; add them to --only"),
+        "{said}"
+    );
+    assert!(
+        said.contains("note: MP108 at App/Program.cs:2 is not fixed"),
+        "{said}"
+    );
+    let both = run(&dir, &["fix", "--only", "MP108,MP101", "."]);
+    let patch = String::from_utf8(both.stdout).unwrap();
+    assert!(
+        patch.contains("-using Altinn.ApiClients.Maskinporten.Extensions;"),
+        "{patch}"
+    );
+    assert!(!String::from_utf8(both.stderr).unwrap().contains("note:"));
     let typed = run(&dir, &["fix", "--only", "legacy-typed-client", "."]);
     let patch = String::from_utf8(typed.stdout).unwrap();
     assert!(

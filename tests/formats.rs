@@ -161,3 +161,23 @@ fn fingerprints_survive_edits_elsewhere_in_the_file() {
         "lines moved"
     );
 }
+
+#[test]
+fn human_and_github_output_mark_unsafe_fixes() {
+    let unsafe_label = "unsafe fix (changes which credentials sign; applied only with --unsafe-fixes): remove the legacy keys and the app's own credentials";
+    let human = output("wrapper-helpers", &["--format", "human"]);
+    // The code frame wraps long help lines; compare with the whitespace folded.
+    let human: String = human
+        .split_whitespace()
+        .filter(|w| *w != "│")
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(human.contains(unsafe_label), "{human}");
+    assert!(human.contains("fix: use the built-in client"), "{human}");
+    let github = output("wrapper-helpers", &["--format", "github"]);
+    assert!(github.contains(&format!("%0A{unsafe_label}")), "{github}");
+    assert!(
+        !github.contains("%0Afix: remove the legacy keys"),
+        "{github}"
+    );
+}

@@ -142,6 +142,60 @@ pub struct External {
     pub credentials: Credentials,
 }
 
+/// Where the facts from outside the repository come from (the effective settings).
+#[derive(Debug, Clone, Copy)]
+pub struct Sources<'a> {
+    pub studio_scopes: Option<&'a Path>,
+    pub key_vault_secrets: Option<&'a Path>,
+    pub key_vault: Option<&'a str>,
+    pub azure_credential: crate::facts::keyvault::CredentialChoice,
+    pub credentials: Credentials,
+}
+
+impl External {
+    /// Reads the option files and lists the vault. A file that cannot be read is an error; a
+    /// vault that cannot be listed is a warning (returned), and the run goes on without it.
+    pub fn load(sources: Sources) -> Result<(External, Vec<String>), String> {
+        let studio_scopes = sources.studio_scopes.map(read_studio_scopes).transpose()?;
+        let mut warnings = Vec::new();
+        let key_vault = match (sources.key_vault, sources.key_vault_secrets) {
+            (Some(url), _) => {
+                match crate::facts::keyvault::list_vault(url, sources.azure_credential) {
+                    Ok(names) => Some(KeyVaultNames {
+                        source: url.to_string(),
+                        names: names.into_iter().map(|n| n.name).collect(),
+                        file: None,
+                    }),
+                    Err(err) => {
+                        warnings.push(format!("{err}; checking without Key Vault names"));
+                        None
+                    }
+                }
+            }
+            (None, Some(path)) => Some(read_key_vault_names(path)?),
+            (None, None) => None,
+        };
+        Ok((
+            External {
+                key_vault,
+                studio_scopes,
+                credentials: sources.credentials,
+            },
+            warnings,
+        ))
+    }
+}
+
+/// A names file (`--key-vault-secrets`), with the file kept to point at a name in it.
+fn read_key_vault_names(path: &Path) -> Result<KeyVaultNames, String> {
+    let names = crate::facts::keyvault::read_names_file(path).map_err(|e| e.to_string())?;
+    Ok(KeyVaultNames {
+        source: display_path(path),
+        names: names.into_iter().map(|n| n.name).collect(),
+        file: SourceFile::read(path).ok().map(Arc::new),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,10 @@
 //! Fixes: the engine that turns the findings' fixes into changed files. `apply` keeps the
 //! first of any two overlapping fixes, adds the fixes that follow from others (each rule's
 //! `derive`), applies each file's edits in reverse order and re-parses the result (`validate`);
-//! `write` puts the changed files on disk for `fix --write`.
+//! `run` is one `fix` run (selection, what it left); `write` puts the changed files on disk for
+//! `fix --write`.
 
 pub mod apply;
+pub mod run;
 pub mod validate;
 pub mod write;

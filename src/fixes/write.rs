@@ -1,6 +1,6 @@
 //! `fix --write`: refuses a git working tree with uncommitted changes (so every fix can be
-//! reviewed and undone with git), and writes each changed file whole through a temporary file
-//! in the same folder and a rename, so no file is ever half-written.
+//! reviewed and undone with git), and writes each changed file whole (`core::write`), so no file
+//! is ever half-written.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -42,7 +42,7 @@ pub struct Written {
 pub fn write_all(changes: &[Change]) -> Written {
     let mut written = Written::default();
     for change in changes {
-        match write_one(&change.file.path, &change.bytes()) {
+        match crate::core::write::write_whole(&change.file.path, &change.bytes()) {
             Ok(()) => written.done.push(change.file.display.clone()),
             Err(e) => written
                 .failed
@@ -50,24 +50,4 @@ pub fn write_all(changes: &[Change]) -> Written {
         }
     }
     written
-}
-
-fn write_one(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let temporary = dir.join(format!(
-        ".{name}.maskinporten-migrate.{}",
-        std::process::id()
-    ));
-    let result = (|| {
-        std::fs::write(&temporary, bytes)?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&temporary, meta.permissions())?;
-        }
-        std::fs::rename(&temporary, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    result
 }

@@ -28,7 +28,11 @@ pub fn render(outcome: &Outcome) -> String {
         let end = f.site.file.position(f.site.span.end);
         let mut message = f.message.clone();
         match (&f.fix, &f.fix_withheld) {
-            (Some(fix), _) => message.push_str(&format!("\nfix: {}", fix.description)),
+            (Some(fix), _) => message.push_str(&format!(
+                "\n{}: {}",
+                super::fix_label(fix.safety),
+                fix.description
+            )),
             (None, Some(why)) => message.push_str(&format!("\nno automatic fix: {why}")),
             _ => {}
         }

@@ -88,7 +88,11 @@ fn frame(finding: &Finding) -> Frame {
         }
     }
     let help = match (&finding.fix, &finding.fix_withheld) {
-        (Some(fix), _) => Some(format!("fix: {}", fix.description)),
+        (Some(fix), _) => Some(format!(
+            "{}: {}",
+            super::fix_label(fix.safety),
+            fix.description
+        )),
         (None, Some(why)) => Some(format!("no automatic fix: {why}")),
         (None, None) => None,
     };

@@ -8,12 +8,23 @@ pub mod markdown;
 pub mod patch;
 pub mod plan;
 pub mod redact;
+pub mod rules;
 pub mod sarif;
 
 use crate::core::InputProblem;
 use crate::core::Severity;
 use crate::discover::Project;
 use crate::rules::Finding;
+
+/// How human-facing formats introduce a fix: an unsafe one says so, and how to apply it.
+pub fn fix_label(safety: crate::edit::Safety) -> &'static str {
+    match safety {
+        crate::edit::Safety::Safe => "fix",
+        crate::edit::Safety::Unsafe => {
+            "unsafe fix (changes which credentials sign; applied only with --unsafe-fixes)"
+        }
+    }
+}
 
 /// Everything a renderer needs.
 pub struct Outcome<'a> {
@@ -67,6 +78,7 @@ pub enum Format {
 pub enum ListFormat {
     Human,
     Json,
+    Markdown,
 }
 
 /// Formats of `plan`.
