@@ -544,7 +544,9 @@ fn explain(code: &str) -> ExitCode {
         }
         None => {
             eprintln!(
-                "error: no rule `{code}`; `maskinporten-migrate rules` lists them (e.g. MP101 or legacy-typed-client)"
+                "error: no rule `{code}`; `maskinporten-migrate rules` lists them (e.g. {} or {})",
+                rules::rule(crate::core::Code::MP101).code,
+                rules::rule(crate::core::Code::MP101).name
             );
             ExitCode::from(2)
         }

@@ -4,8 +4,8 @@
 
 use std::collections::HashSet;
 
-use crate::core::Site;
 use crate::core::catalogue::DEFAULT_SECTION;
+use crate::core::{Code, Site};
 use crate::facts::appsettings::AppSettingsFile;
 use crate::facts::model::{ClientOverrideArgument, RegistrationKind};
 use crate::facts::resolve::ProjectFacts;
@@ -111,10 +111,12 @@ impl Sections {
             ));
         }
         if self.hand_migrated_readers {
-            return Some(
-                "legacy code that is migrated by hand (MP105, MP106, MP107) may still read these keys"
-                    .into(),
-            );
+            return Some(format!(
+                "legacy code that is migrated by hand ({}, {}, {}) may still read these keys",
+                Code::MP105,
+                Code::MP106,
+                Code::MP107
+            ));
         }
         None
     }

@@ -73,8 +73,9 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             ));
         } else if !blocked.is_empty() {
             finding.fix_withheld = Some(format!(
-                "{} handler(s) using this definition cannot be migrated automatically yet (see MP103), so the definition stays.",
-                blocked.len()
+                "{} handler(s) using this definition cannot be migrated automatically yet (see {}), so the definition stays.",
+                blocked.len(),
+                Code::MP103
             ));
         } else {
             match definition_fix(context, r) {

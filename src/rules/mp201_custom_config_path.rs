@@ -81,7 +81,10 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                     "The built-in Maskinporten client is bound to the section `{text}`, which is not known here; Altinn Studio provisions credentials only at \"MaskinportenSettings\"."
                 ),
             )
-            .withheld(format!("The section path `{text}` is not statically known (MP905).")),
+            .withheld(format!(
+                "The section path `{text}` is not statically known ({}).",
+                Code::MP905
+            )),
         };
         out.push(finding);
     }

@@ -107,7 +107,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                             .is_none_or(|v| !v.trim().is_empty())
                     });
                     if sections::removes_secret(file, &removed) {
-                        finding.fix_withheld = Some(sections::SECRET_WITHHELD.into());
+                        finding.fix_withheld = Some(sections::secret_withheld());
                         out.push(finding);
                         continue;
                     }
@@ -166,7 +166,10 @@ fn keep_fix(
             "environment" => {
                 let value = entry.value.as_config_string().unwrap_or_default();
                 let url = authority(&value).ok_or_else(|| {
-                    format!("Environment \"{value}\" has no Maskinporten URL (MP308)")
+                    format!(
+                        "Environment \"{value}\" has no Maskinporten URL ({})",
+                        Code::MP308
+                    )
                 })?;
                 edits.push(rename(file, entry, "Authority"));
                 edits.push(Edit {

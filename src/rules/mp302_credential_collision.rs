@@ -108,12 +108,13 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
         {
             Some(why) => finding.fix_withheld = Some(format!("The keys stay: {why}.")),
             None if has_legacy_keys => {
-                finding.fix_withheld = Some(
-                    "They are removed together with the section's legacy keys (MP301).".into(),
-                );
+                finding.fix_withheld = Some(format!(
+                    "They are removed together with the section's legacy keys ({}).",
+                    Code::MP301
+                ));
             }
             None if sections::removes_secret(file, &keys) => {
-                finding.fix_withheld = Some(sections::SECRET_WITHHELD.into());
+                finding.fix_withheld = Some(sections::secret_withheld());
             }
             None => {
                 finding.fix = Some(Fix {

@@ -62,8 +62,9 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                 )
             } else {
                 format!(
-                    "Key Vault ({}) holds {name}, which the built-in client reads through ConfigureMaskinportenClient(\"{section}\") today; once that call is removed (MP201) it is no longer read, and it can be deleted after production is verified.",
-                    kv.source
+                    "Key Vault ({}) holds {name}, which the built-in client reads through ConfigureMaskinportenClient(\"{section}\") today; once that call is removed ({}) it is no longer read, and it can be deleted after production is verified.",
+                    kv.source,
+                    Code::MP201
                 )
             };
             let step = if overrides {

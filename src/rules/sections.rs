@@ -71,4 +71,10 @@ pub fn removes_secret(file: &AppSettingsFile, entries: &[&ConfigEntry]) -> bool 
     })
 }
 
-pub const SECRET_WITHHELD: &str = "The keys stay: one holds a secret value, which a patch would show; rotate it and remove it by hand (MP307).";
+/// Why a fix that would remove a secret value is withheld.
+pub fn secret_withheld() -> String {
+    format!(
+        "The keys stay: one holds a secret value, which a patch would show; rotate it and remove it by hand ({}).",
+        crate::core::Code::MP307
+    )
+}
