@@ -38,7 +38,10 @@ pub fn markdown() -> String {
             rule.code,
             rule.name,
             rule.level_description(),
-            rule.summary.replace('|', "\\|")
+            rule.summary
+                .replace('|', "\\|")
+                .replace('<', "\\<")
+                .replace('>', "\\>")
         ));
     }
     out

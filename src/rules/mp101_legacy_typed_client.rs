@@ -54,6 +54,19 @@ when every deployed appsettings file agrees (space-separated scopes become separ
 The fix is withheld, and the finding says why, when the app is below Altinn.App 8.7.0 (MP203),
 the definition is not a JWK (MP901), a setting has no built-in equivalent (MP902), the app uses
 several identities (MP903), or a value it needs is not statically known (MP905).
+
+## Fix safety
+**Safe.** The client keeps its type, its chained calls and handlers, and the settings it was
+registered with; what changes is where the token comes from, which is the migration itself. The
+token is exchanged for an Altinn token exactly when the legacy settings said so, and it asks for
+exactly the scopes they held. Comments inside the replaced arguments move above the statement;
+a settings variable built only for this registration goes with it.
+
+**Withheld**, with the reason, when a value the rewrite needs is not statically known (MP905),
+the definition or a setting has no built-in equivalent (MP901, MP902), the app has several
+identities (MP903), the version is too old (MP203), or the call's shape cannot be rewritten in
+place (no receiver, a conditional `?.` call). Never unsafe: a change of behaviour beyond the move
+is never made silently.
 "#,
     ..Rule::DEFAULTS
 };

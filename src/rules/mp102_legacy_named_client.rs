@@ -37,6 +37,10 @@ services.AddHttpClient("registry").UseMaskinportenAuthorization("altinn:serviceo
 `UseMaskinportenAltinnAuthorization` when the token is exchanged). Withheld, with the reason, in
 the same cases as MP101: version below 8.7.0 (MP203), a certificate or custom definition (MP901),
 an unsupported setting (MP902), several identities (MP903), or an unknown scope (MP905).
+
+## Fix safety
+**Safe**, as MP101: `IHttpClientFactory.CreateClient("name")` still finds the client under
+the same name, with the same scopes and exchange. **Withheld** in the same cases as MP101.
 "#,
     ..Rule::DEFAULTS
 };

@@ -43,6 +43,12 @@ services
 `.UseMaskinportenAuthorization(scopes)` (or `UseMaskinportenAltinnAuthorization`), with the
 scope from the handler's lambda or the definition's settings. Withheld, with the reason, when no
 definition with the key is found or as in MP101 (MP203, MP901, MP902, MP903, MP905).
+
+## Fix safety
+**Safe**, as MP101: the builder keeps every other handler and setting; only the
+Maskinporten handler is replaced by the built-in one, with the scopes of the definition the key
+looked up. **Withheld** when no definition with the key is found in the project, and in the cases
+of MP101.
 "#,
     ..Rule::DEFAULTS
 };

@@ -35,6 +35,12 @@ services.RegisterMaskinportenClientDefinition<SettingsJwkClientDefinition>(
 Removed once every handler that uses its key is migrated (MP103). Withheld while a handler with
 the key cannot be migrated, or when no handler in the project uses the key (then something else,
 perhaps a library, may look it up).
+
+## Fix safety
+**Safe**: the definition is removed only when every handler that looks it up is migrated
+in the same run, so nothing is left that would throw on a missing key. A definition that no
+handler in the project uses is left alone (something outside the project may look it up). With
+`--credentials keep` it becomes `ConfigureMaskinportenClient("path")` in its place.
 "#,
     ..Rule::DEFAULTS
 };

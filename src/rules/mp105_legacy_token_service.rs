@@ -39,6 +39,9 @@ public class RegistryService(IMaskinportenClient maskinporten)
 ## Fix
 None: the call sites change shape (`GetAccessToken(scopes)` / `GetAltinnExchangedToken(scopes)`
 return a `JwtToken`, whose `Value` replaces `TokenResponse.AccessToken`), so a person does it.
+
+## Fix safety
+No fix is offered: the calls change shape (scopes instead of credentials, `JwtToken` instead of `TokenResponse`), so a person rewrites them.
 "#,
     ..Rule::DEFAULTS
 };

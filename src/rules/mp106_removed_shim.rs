@@ -28,6 +28,9 @@ services.AddMaskinportenJwkTokenProvider("MaskinportenSettings--EncodedJwk");
 ## Fix
 None: remove the registration and move the code that injects `IMaskinportenTokenProvider` to
 `IMaskinportenClient`. Certificate users must register a JWK in Maskinporten first.
+
+## Fix safety
+No fix is offered: the code that uses the shim changes shape, and a certificate user must register a JWK first.
 "#,
     ..Rule::DEFAULTS
 };

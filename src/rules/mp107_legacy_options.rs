@@ -31,6 +31,11 @@ services.Configure<MaskinportenSettings>(config.GetSection("MaskinportenSettings
 
 ## Fix
 Removed when nothing reads the legacy options any more (the finding lists the readers it found).
+
+## Fix safety
+**Safe**: the options are removed only when nothing in the project reads them (no injected
+`IOptions<MaskinportenSettings>` of the legacy type, no JWK token provider). **Withheld**
+otherwise; the finding lists the readers.
 "#,
     ..Rule::DEFAULTS
 };

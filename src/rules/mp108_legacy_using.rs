@@ -28,6 +28,11 @@ using Altinn.ApiClients.Maskinporten.Services;
 
 ## Fix
 Removed when the file no longer uses anything from the namespace.
+
+## Fix safety
+**Safe**: a `using` is removed only when, with the run's other fixes applied, nothing in the
+file uses a name of its namespace. The fix follows from those fixes: with `fix --only MP108` the
+tool says which fixes it waits for instead of removing a using that is still needed.
 "#,
     derive: Some(derive),
     ..Rule::DEFAULTS

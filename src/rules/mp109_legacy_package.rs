@@ -27,6 +27,11 @@ Altinn.App 9 any remaining legacy code needs it.
 
 ## Fix
 Removed when no code in the project uses the legacy library any more.
+
+## Fix safety
+**Safe**: the project's own reference is removed only when every legacy use in the project is
+fixed in the same run. A reference in a shared `Directory.Build.props` stays. On Altinn.App 8 the
+package still arrives transitively, so nothing that compiled before stops compiling.
 "#,
     derive: Some(derive),
     ..Rule::DEFAULTS

@@ -31,6 +31,13 @@ services.ConfigureMaskinportenClient("myapp:MaskinportenSettings");
 ## Fix
 `--credentials studio` (default): the call is removed, after which the Key Vault secrets at the
 old path can be deleted (see `plan`). `--credentials keep`: the call stays.
+
+## Fix safety
+**Safe** in the sense the target means: with `--credentials studio` the call is removed so
+that the built-in client binds the section Altinn Studio provisions, which is the migration
+itself. It changes which credentials sign, so select the scopes in Studio first and verify in
+TT02 (`plan` lists both). With `--credentials keep` the call stays. **Withheld** when the path is
+not statically known or the call is part of a larger expression.
 "#,
     ..Rule::DEFAULTS
 };

@@ -33,6 +33,9 @@ services.ConfigureMaskinportenClient(options =>
 ## Fix
 None: remove the override once the scopes are selected in Studio, or keep the app's own client
 deliberately (`--credentials keep`, Altinn.App 8 only).
+
+## Fix safety
+No fix is offered: whether the app should keep its own credentials is a decision for a person.
 "#,
     adjustments: &[Adjustment {
         when: Circumstance::AltinnApp9,

@@ -27,6 +27,9 @@ them `-isation`; 8.3 has no token exchange). Code rewritten for an older version
 
 ## Fix
 None: upgrade Altinn.App.Api and Altinn.App.Core to 8.7.0 or later, then run the tool again.
+
+## Fix safety
+No fix is offered: upgrading a package (and testing the app on it) is left to a person.
 "#,
     ..Rule::DEFAULTS
 };

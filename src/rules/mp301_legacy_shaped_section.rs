@@ -35,6 +35,18 @@ provisioned ones, the built-in client ignores them (it has `Authority`, `ClientI
 `--credentials studio`: the legacy keys are removed (the provisioned file supplies the rest).
 `--credentials keep`: `Environment` becomes an `Authority` URL and `EncodedJwk` becomes
 `JwkBase64`.
+
+## Fix safety
+Removing legacy keys the built-in client ignores is **safe**. When the fix also removes the
+app's own client id or key from `MaskinportenSettings` (MP302) and one of them has a value, it is
+**unsafe**: the provisioned credentials then sign instead of the app's own. That is what the
+migration wants, but it changes behaviour, so it is applied only with `fix --unsafe-fixes`, after
+the scopes are selected in Studio. With `--credentials keep` the renames (`EncodedJwk` to
+`JwkBase64`, `Environment` to an `Authority` URL) are safe.
+
+**Withheld** when a legacy reader of the section stays (a registration that is not migrated, the
+legacy service, options or shims), when a key holds a secret value (the patch would show it:
+rotate and remove it by hand), and in local-only files.
 "#,
     adjustments: &[Adjustment {
         when: Circumstance::LocalOnlyFile,

@@ -33,6 +33,11 @@ is a client id and a key that do not belong together, and every token request fa
 ## Fix
 `--credentials studio`: the keys are removed from appsettings (the values usually move to Key
 Vault under another name, or are dropped for the provisioned ones).
+
+## Fix safety
+**Unsafe** when a key has a value: the provisioned credentials replace the app's own
+(`fix --unsafe-fixes`). **Safe** for empty placeholders. **Withheld** in the cases of MP301, and
+left to MP301's fix when the section also has legacy keys (one edit removes both).
 "#,
     adjustments: &[
         Adjustment {

@@ -29,6 +29,9 @@ services.ConfigureMaskinportenClient("myapp:MaskinportenSettings"); // defined n
 
 ## Fix
 None: define the section, or point the code at the one that exists.
+
+## Fix safety
+No fix is offered: where the values should come from is a decision for a person.
 "#,
     adjustments: &[Adjustment {
         when: Circumstance::NoKeyVaultNames,

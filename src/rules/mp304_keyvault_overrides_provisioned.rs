@@ -35,6 +35,9 @@ keep` the finding instead names the renames the section's new keys need (`--Enco
 
 ## Fix
 `plan`: delete (or rename) the secrets after the migration is verified in TT02 and production.
+
+## Fix safety
+No fix in the repository: secrets are deleted or renamed in the vault, after the migration is verified; `plan` lists them in order.
 "#,
     plan: PlanRole::Outside,
     ..Rule::DEFAULTS

@@ -26,6 +26,9 @@ bug.
 
 ## Fix
 `plan`: delete the secret (and the Maskinporten client's key, if nothing else uses it).
+
+## Fix safety
+No fix in the repository: `plan` lists the secrets to delete once production is verified.
 "#,
     plan: PlanRole::Outside,
     ..Rule::DEFAULTS

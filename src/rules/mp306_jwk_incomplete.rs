@@ -32,6 +32,9 @@ legacy `EncodedJwk` without `use`, `alg` or `kid` works today and fails after th
 ## Fix
 None: generate the key again with all members (the Altinn JWKS tool does), register its public
 part in Maskinporten, and store it where the app reads it.
+
+## Fix safety
+No fix is offered: a new key must be generated and registered; no edit can repair this one.
 "#,
     adjustments: &[Adjustment {
         when: Circumstance::LocalOnlyFile,

@@ -31,6 +31,9 @@ belong in Key Vault (or, with Studio-managed credentials, nowhere in the app at 
 ## Fix
 None: rotate the key (register a new one in Maskinporten, delete the old one), remove the value
 from the file, and purge it from the history.
+
+## Fix safety
+No fix is offered: no edit makes a leaked key safe, and a patch that removed it would show it again. Rotate the key, remove it from the file and purge it from the history.
 "#,
     adjustments: &[Adjustment {
         when: Circumstance::LocalOnlyFile,

@@ -31,6 +31,9 @@ it to: prod is `https://maskinporten.no/`, test `https://test.maskinporten.no/`,
 
 ## Fix
 None: use the environment name the Maskinporten client was created in.
+
+## Fix safety
+No fix is offered: which Maskinporten environment was meant is for a person to decide.
 "#,
     adjustments: &[Adjustment {
         when: Circumstance::LocalOnlyFile,

@@ -34,6 +34,11 @@ ConfigureWebHostBuilder(builder.WebHost);
 
 ## Fix
 Moves the Key Vault call after the web host configuration when both sit in one statement list.
+
+## Fix safety
+**Safe**: only the order of two start-up statements changes, so Key Vault is added after
+the web host as the Altinn docs require; the statement moves with the comment lines above it.
+**Withheld** when the two calls are not top-level statements of one file or share a statement.
 "#,
     ..Rule::DEFAULTS
 };

@@ -43,6 +43,9 @@ services.AddMaskinportenHttpClient<SettingsJwkClientDefinition, Client>(settings
 ## Fix
 None: bind lazily (pass the section, with a legacy version that binds lazily, or read
 configuration inside an options lambda), or add the values to a source that exists at that time.
+
+## Fix safety
+No fix is offered: making the read lazy changes the code's structure, so a person does it.
 "#,
     ..Rule::DEFAULTS
 };

@@ -33,6 +33,11 @@ A policy with only the end-user rule (`[ORG]`/`[APP]` resources, PRIV/DAGL roles
 ## Fix
 Inserts one rule granting `[org]` the missing actions before the obligations, in the file's own
 prefix, indentation and line endings, with a new unique RuleId.
+
+## Fix safety
+**Safe**: one rule is added that grants the app owner (`[org]`) the missing actions; no
+existing rule changes, so the policy only allows more, and only for the service owner. The rule
+gets a RuleId no other rule has, and the file's prefix, indentation and line endings.
 "#,
     ..Rule::DEFAULTS
 };

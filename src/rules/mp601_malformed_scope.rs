@@ -28,6 +28,9 @@ Altinn Studio cannot select a scope that does not exist.
 
 ## Fix
 None: correct the scope to the one registered in Maskinporten.
+
+## Fix safety
+No fix is offered: the right scope is the one registered in Maskinporten.
 "#,
     ..Rule::DEFAULTS
 };

@@ -37,6 +37,9 @@ scopes instead, and this rule is silent.
 
 ## Fix
 None in the repository: select the scope in Altinn Studio (the `plan` lists them), then deploy.
+
+## Fix safety
+No fix in the repository: scopes are selected in Altinn Studio (`plan` lists them).
 "#,
     adjustments: &[Adjustment {
         when: Circumstance::NotSelectedInStudio,

@@ -29,6 +29,9 @@ services.AddMaskinportenHttpClient<SettingsX509ClientDefinition, ICertClient, Ce
 
 ## Fix
 None: register a JWK (or select the scopes in Altinn Studio), then migrate the registration.
+
+## Fix safety
+No fix is offered: a JWK must be registered (or the Studio-provisioned client used) first.
 "#,
     ..Rule::DEFAULTS
 };

@@ -29,6 +29,9 @@ cd => { cd.ClientSettings.UseAltinnTestOrg = true; }
 ## Fix
 None: decide whether the behaviour is still needed (Altinn.App 9 previews can express
 `consumer_org`, `resource` and system users through `MaskinportenTokenRequest`).
+
+## Fix safety
+No fix is offered: whether the behaviour is still needed is a decision for a person.
 "#,
     ..Rule::DEFAULTS
 };

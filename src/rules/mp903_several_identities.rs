@@ -30,6 +30,9 @@ services.AddMaskinportenHttpClient<SettingsJwkClientDefinition, TeamClient>(conf
 ## Fix
 None: decide which identity the app keeps (usually the Studio-provisioned one) and whether the
 other integrations stay on their own client.
+
+## Fix safety
+No fix is offered: which identity the app keeps is a decision for a person.
 "#,
     ..Rule::DEFAULTS
 };

@@ -29,6 +29,9 @@ builder.Services.AddMaskinportenHttpClient<SettingsJwkClientDefinition, IContact
 
 ## Fix
 Never: nothing to migrate to.
+
+## Fix safety
+Never: a project that is not an Altinn app has nothing to migrate to.
 "#,
     plan: PlanRole::Inventory,
     ..Rule::DEFAULTS

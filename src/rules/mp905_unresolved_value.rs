@@ -28,6 +28,9 @@ cd => cd.ClientSettings.Scope = ScopesByPrefix("altinn", cd.ClientSettings.Scope
 ## Fix
 None: write the value where the tool can read it (a literal in the lambda, or the `Scope` key in
 appsettings), or migrate the registration by hand.
+
+## Fix safety
+No fix is offered here; the registrations it blocks say so in their own findings.
 "#,
     ..Rule::DEFAULTS
 };

@@ -32,6 +32,9 @@ services.AddHttpClient<IFoo, Foo>().UseMaskinportenAuthorization("a:b");
 
 ## Fix
 None: delete the comment.
+
+## Fix safety
+No fix is offered: whether the comment should go or move to the construct it was meant for is for a person to decide.
 "#,
     ..Rule::DEFAULTS
 };
@@ -58,6 +61,9 @@ should be
 
 ## Fix
 None: write the reason.
+
+## Fix safety
+No fix is offered: only a person can give the reason.
 "#,
     ..Rule::DEFAULTS
 };
