@@ -152,7 +152,12 @@ fn use_call(r: &Registration, target: &Target, folded: Option<&Site>) -> Edit {
 /// Comments inside the replaced call, re-inserted above the statement so none is lost.
 fn moved_comments(r: &Registration, replaced: Span) -> Vec<Edit> {
     let file = &r.site.file;
-    let comments = text::comments(file.slice(replaced));
+    let comments: Vec<&str> = r
+        .comments
+        .iter()
+        .filter(|c| replaced.start <= c.start && c.end <= replaced.end)
+        .map(|c| file.slice(*c))
+        .collect();
     if comments.is_empty() {
         return Vec::new();
     }

@@ -1,6 +1,5 @@
-//! Small text operations a fix needs to keep a file's own shape: its line ending, the
-//! indentation of a line, whole-line ranges for removing a statement or a property, and the
-//! comments inside a range that is about to be replaced.
+//! Small text operations a fix needs to keep a file's own shape: its line ending, the line a
+//! place is on, and whole-line ranges for removing a statement or a property.
 
 use crate::core::{SourceFile, Span};
 
@@ -56,95 +55,6 @@ pub fn statement_end(file: &SourceFile, call_end: usize) -> Option<usize> {
         .then(|| call_end + (rest.len() - trimmed.len()) + 1)
 }
 
-/// `//` and `/* */` comments in `text` (string and character literals skipped), in order.
-pub fn comments(text: &str) -> Vec<&str> {
-    let bytes = text.as_bytes();
-    let mut found = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' | b'\'' => i = skip_literal(bytes, i),
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                let end = text[i..].find('\n').map_or(text.len(), |e| i + e);
-                found.push(text[i..end].trim_end());
-                i = end;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                let end = text[i + 2..]
-                    .find("*/")
-                    .map_or(text.len(), |e| i + 2 + e + 2);
-                found.push(&text[i..end]);
-                i = end;
-            }
-            _ => i += 1,
-        }
-    }
-    found
-}
-
-/// The identifier-like words of C# code, outside comments, string literals and `using` lines.
-pub fn code_words(text: &str) -> std::collections::HashSet<&str> {
-    let bytes = text.as_bytes();
-    let mut words = std::collections::HashSet::new();
-    let mut i = 0;
-    let mut line_start = true;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if line_start
-            && text[i..]
-                .trim_start_matches([' ', '\t'])
-                .starts_with("using ")
-        {
-            // Skip the whole line, its newline included; the next line starts fresh.
-            i = text[i..].find('\n').map_or(bytes.len(), |e| i + e + 1);
-            continue;
-        }
-        line_start = b == b'\n' || (line_start && b.is_ascii_whitespace());
-        match b {
-            b'"' | b'\'' => i = skip_literal(bytes, i),
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i = text[i..].find('\n').map_or(bytes.len(), |e| i + e);
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = text[i + 2..]
-                    .find("*/")
-                    .map_or(bytes.len(), |e| i + 2 + e + 2);
-            }
-            b if b.is_ascii_alphabetic() || b == b'_' => {
-                let end = bytes[i..]
-                    .iter()
-                    .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
-                    .map_or(bytes.len(), |e| i + e);
-                words.insert(&text[i..end]);
-                i = end;
-            }
-            _ => i += 1,
-        }
-    }
-    words
-}
-
-fn skip_literal(bytes: &[u8], start: usize) -> usize {
-    let quote = bytes[start];
-    let verbatim = start > 0 && bytes[start - 1] == b'@';
-    let mut i = start + 1;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' if !verbatim => i += 2,
-            b if b == quote => {
-                if verbatim && bytes.get(i + 1) == Some(&quote) {
-                    i += 2;
-                } else {
-                    return i + 1;
-                }
-            }
-            b'\n' if !verbatim => return i,
-            _ => i += 1,
-        }
-    }
-    i
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,21 +62,6 @@ mod tests {
 
     fn file(text: &str) -> SourceFile {
         SourceFile::from_text(Path::new("a.cs"), text.to_string(), false)
-    }
-
-    #[test]
-    fn finds_comments_but_not_in_strings() {
-        let text = "a(\"// no\", x => { // yes\n  b = @\"/* no \"\" */\"; /* also */ })";
-        assert_eq!(comments(text), ["// yes", "/* also */"]);
-    }
-
-    #[test]
-    fn code_words_skip_usings_comments_and_strings() {
-        let text =
-            "using A.B;\n  using C;\nusing D;\nclass X { // Foo\n  Bar(\"Baz\"); /* Qux */ }\n";
-        let mut words: Vec<_> = code_words(text).into_iter().collect();
-        words.sort();
-        assert_eq!(words, ["Bar", "X", "class"]);
     }
 
     #[test]

@@ -252,6 +252,8 @@ pub struct Registration {
     pub settings: Option<(SettingsSource, Site)>,
     pub configure: Option<ConfigureLambda>,
     pub chain: Vec<ChainedCall>,
+    /// The comments inside the call, in order.
+    pub comments: Vec<Span>,
     /// The project method this call sits in, when it is a generic helper (a wrapper).
     pub wrapper: Option<String>,
     /// The call is one alternative of a switch expression or `?:`, chosen at run time.

@@ -531,6 +531,7 @@ fn legacy_registration(call: &Call, imports: &Imports, symbols: &Symbols) -> Opt
         settings,
         configure,
         chain: call.chain.clone(),
+        comments: call.comments.clone(),
         wrapper,
         alternative: call.alternative,
     })

@@ -94,6 +94,8 @@ pub struct Call {
     pub enclosing_class: Option<String>,
     /// The call is one arm of a switch expression or a branch of `?:`: chosen at run time.
     pub alternative: bool,
+    /// The comments inside the call, in order.
+    pub comments: Vec<Span>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -586,7 +588,29 @@ fn call<'t>(
         enclosing_class: enclosing_class(ancestors, file),
         alternative: is_inside(ancestors, "switch_expression_arm")
             || is_inside(ancestors, "conditional_expression"),
+        comments: comments_in(node, file),
     }
+}
+
+/// The comment nodes inside `node`, in order (a walk with a cursor: no recursion).
+fn comments_in(node: Node, file: &SourceFile) -> Vec<Span> {
+    let mut found = Vec::new();
+    let mut cursor = node.walk();
+    'walk: loop {
+        let current = cursor.node();
+        if current.kind() == "comment" {
+            found.push(span(current, file));
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    found
 }
 
 fn is_lambda(expression: Node) -> bool {
