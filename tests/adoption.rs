@@ -218,3 +218,59 @@ fn a_malformed_configuration_is_an_error_with_its_line() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("`MP999`, which is no rule"));
 }
+
+#[test]
+fn a_configured_level_keeps_the_rules_own_adjustments() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_app("appsettings-hazards", dir.path());
+    let development = "App/appsettings.Development.json";
+    std::fs::copy(
+        fixture_dir("appsettings-hazards").join(development),
+        dir.path().join(development),
+    )
+    .unwrap();
+    let levels = |report: &serde_json::Value, rule: &str| -> Vec<String> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["path"].as_str().unwrap(),
+                    f["severity"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let (before, _, _) = check_json(dir.path(), &[]);
+    assert_eq!(
+        levels(&before, "MP302"),
+        [
+            "App/appsettings.Development.json info",
+            "App/appsettings.json error"
+        ]
+    );
+    std::fs::write(
+        dir.path().join("maskinporten-migrate.toml"),
+        "[rules]\nMP302 = \"warning\"\ncommitted-private-key = \"info\"\n",
+    )
+    .unwrap();
+    let (after, _, _) = check_json(dir.path(), &[]);
+    // The local-only file stays at info: the rule's adjustment applies on top of the level.
+    assert_eq!(
+        levels(&after, "MP302"),
+        [
+            "App/appsettings.Development.json info",
+            "App/appsettings.json warning"
+        ]
+    );
+    assert_eq!(
+        levels(&after, "MP307"),
+        [
+            "App/appsettings.Development.json info",
+            "App/appsettings.json info"
+        ]
+    );
+}
