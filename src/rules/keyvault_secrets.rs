@@ -6,6 +6,12 @@ use crate::facts::csharp::startup::StartupKind;
 use crate::facts::external::KeyVaultNames;
 use crate::rules::{Context, Finding};
 
+/// The app's Key Vault names and where it adds the vault as a configuration source, when both
+/// are known: what MP304 and MP305 start from.
+pub fn vault<'a>(context: &Context<'a>) -> Option<(&'a KeyVaultNames, Site)> {
+    Some((context.external.key_vault.as_ref()?, vault_call(context)?))
+}
+
 /// The first place the app adds Key Vault as a configuration source.
 pub fn vault_call(context: &Context) -> Option<Site> {
     context

@@ -73,8 +73,7 @@ is never made silently.
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
     let mut usings = registration::Usings::default();
-    let typed = |k: &RegistrationKind| matches!(k, RegistrationKind::TypedClient { .. });
-    for r in registration::of_kind(context, typed) {
+    for r in &context.facts.registrations {
         let RegistrationKind::TypedClient {
             client,
             implementation,

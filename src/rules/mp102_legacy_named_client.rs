@@ -47,8 +47,7 @@ the same name, with the same scopes and exchange. **Withheld** in the same cases
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
     let mut usings = registration::Usings::default();
-    let named = |k: &RegistrationKind| matches!(k, RegistrationKind::NamedClient { .. });
-    for r in registration::of_kind(context, named) {
+    for r in &context.facts.registrations {
         let RegistrationKind::NamedClient { name } = &r.kind else {
             continue;
         };

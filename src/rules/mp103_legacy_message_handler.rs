@@ -55,8 +55,7 @@ of MP101.
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
     let mut usings = registration::Usings::default();
-    let handler = |k: &RegistrationKind| matches!(k, RegistrationKind::MessageHandler { .. });
-    for r in registration::of_kind(context, handler) {
+    for r in &context.facts.registrations {
         let RegistrationKind::MessageHandler { key } = &r.kind else {
             continue;
         };

@@ -46,8 +46,7 @@ handler in the project uses is left alone (something outside the project may loo
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
-    let definition = |k: &RegistrationKind| matches!(k, RegistrationKind::ClientDefinition { .. });
-    for r in registration::of_kind(context, definition) {
+    for r in &context.facts.registrations {
         let RegistrationKind::ClientDefinition { key } = &r.kind else {
             continue;
         };

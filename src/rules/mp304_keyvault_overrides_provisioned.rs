@@ -1,7 +1,7 @@
 //! MP304 keyvault-overrides-provisioned: Key Vault secrets override the Maskinporten credentials Altinn Studio provisions.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP304`.
 
-use super::keyvault_secrets::{vault_call, with_name_site};
+use super::keyvault_secrets::{vault, with_name_site};
 use super::{Code, Context, Finding, Outside, PlanRole, Rule, Severity};
 use crate::core::catalogue::DEFAULT_SECTION;
 use crate::facts::external::KeyVaultNames;
@@ -44,7 +44,7 @@ No fix in the repository: secrets are deleted or renamed in the vault, after the
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
-    let (Some(kv), Some(call)) = (&context.external.key_vault, vault_call(context)) else {
+    let Some((kv, call)) = vault(context) else {
         return;
     };
     for section in &context.assessment.sections.built_in {

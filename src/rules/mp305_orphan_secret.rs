@@ -1,7 +1,7 @@
 //! MP305 orphan-secret: Key Vault holds Maskinporten secrets that no code path reads.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP305`.
 
-use super::keyvault_secrets::{maskinporten_secrets, vault_call, with_name_site};
+use super::keyvault_secrets::{maskinporten_secrets, vault, with_name_site};
 use super::{Code, Context, Finding, Outside, PlanRole, Rule, Severity};
 use crate::facts::external::KeyVaultNames;
 
@@ -35,7 +35,7 @@ No fix in the repository: `plan` lists the secrets to delete once production is 
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
-    let (Some(kv), Some(call)) = (&context.external.key_vault, vault_call(context)) else {
+    let Some((kv, call)) = vault(context) else {
         return;
     };
     let sections = &context.assessment.sections;

@@ -99,16 +99,16 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             Err(why) => format!("{why}, so no client can read a key from it"),
         };
         out.push(
-            Finding::new(
+            sections::finding_at_value(
                 &RULE,
-                sections::value_site(key.file, key.entry),
+                key.file,
+                key.entry,
                 format!(
                     "The JWK in {} of {} {problem} (the value is not shown).",
                     key.entry.path,
                     sections::file_note(key.file),
                 ),
             )
-            .when_if(!key.file.is_deployed(), Circumstance::LocalOnlyFile)
             .related(
                 sections::key_site(key.file, key.entry),
                 format!("the key {name}"),

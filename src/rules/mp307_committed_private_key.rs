@@ -48,16 +48,11 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         out.push(
-            Finding::new(
-                &RULE,
-                sections::value_site(key.file, key.entry),
-                format!(
+            sections::finding_at_value(&RULE, key.file, key.entry, format!(
                     "{} in {} holds a private JWK (the value is not shown): anyone who can read the repository can sign Maskinporten assertions as the organisation.",
                     key.entry.path,
                     sections::file_note(key.file)
-                ),
-            )
-            .when_if(!key.file.is_deployed(), Circumstance::LocalOnlyFile)
+                ))
             .withheld("Rotate the key and remove it from the file and its history; no edit makes a leaked key safe."),
         );
     }
@@ -75,16 +70,16 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                 continue;
             };
             out.push(
-                Finding::new(
+                sections::finding_at_value(
                     &RULE,
-                    sections::value_site(file, entry),
+                    file,
+                    entry,
                     format!(
                         "{} in {} {what} (the value is not shown).",
                         entry.path,
                         sections::file_note(file)
                     ),
                 )
-                .when_if(!file.is_deployed(), Circumstance::LocalOnlyFile)
                 .withheld("Rotate the credential and remove it from the file and its history."),
             );
         }

@@ -76,16 +76,11 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                 continue;
             }
             out.push(
-                Finding::new(
-                    &RULE,
-                    sections::value_site(file, entry),
-                    format!(
+                sections::finding_at_value(&RULE, file, entry, format!(
                         "{} in {} is \"{value}\", which the legacy library does not know (prod, test, ver1, ver2): it throws at the first token request, and no Authority URL can be derived from it.",
                         entry.path,
                         sections::file_note(file)
-                    ),
-                )
-                .when_if(!file.is_deployed(), Circumstance::LocalOnlyFile)
+                    ))
                 .withheld("Which Maskinporten environment was meant is a decision for a person."),
             );
         }

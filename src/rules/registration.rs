@@ -140,18 +140,6 @@ fn add_sections(context: &Context, settings: &SettingsSource, add: &mut impl FnM
     }
 }
 
-/// Registrations of one kind, outside the generic-helper filter.
-pub fn of_kind<'a>(
-    context: &'a Context,
-    wanted: fn(&RegistrationKind) -> bool,
-) -> impl Iterator<Item = &'a Registration> + 'a {
-    context
-        .facts
-        .registrations
-        .iter()
-        .filter(move |r| wanted(&r.kind))
-}
-
 /// "`SettingsJwkClientDefinition`, configuration section \"X\"".
 pub fn origin(r: &Registration) -> String {
     match &r.settings {

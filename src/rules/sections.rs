@@ -6,6 +6,7 @@
 use crate::core::Site;
 use crate::core::catalogue::{SECRET_VALUE_KEYS, is_one_of};
 use crate::facts::appsettings::{AppSettingsFile, ConfigEntry};
+use crate::rules::{Circumstance, Finding, Rule};
 
 /// The key of the section itself in a file, when the file defines it.
 pub fn section_site(file: &AppSettingsFile, path: &str) -> Option<Site> {
@@ -17,6 +18,18 @@ pub fn key_site(file: &AppSettingsFile, entry: &ConfigEntry) -> Site {
         file: file.file.clone(),
         span: entry.key_span,
     }
+}
+
+/// A finding at a key's value; in a file only local runs load, the rule's adjustment for that
+/// applies.
+pub fn finding_at_value(
+    rule: &'static Rule,
+    file: &AppSettingsFile,
+    entry: &ConfigEntry,
+    message: String,
+) -> Finding {
+    Finding::new(rule, value_site(file, entry), message)
+        .when_if(!file.is_deployed(), Circumstance::LocalOnlyFile)
 }
 
 pub fn value_site(file: &AppSettingsFile, entry: &ConfigEntry) -> Site {

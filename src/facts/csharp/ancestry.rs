@@ -8,6 +8,8 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
+use super::walk::preorder;
+
 /// The ancestors of each chosen node, nearest first.
 pub struct Ancestry<'t> {
     chains: HashMap<usize, Vec<Node<'t>>>,
@@ -26,24 +28,12 @@ impl<'t> Ancestry<'t> {
                 .is_some_and(|&s| s < node.end_byte() || s == node.start_byte())
         };
         let mut chains = HashMap::with_capacity(targets.len());
-        let mut stack: Vec<Node<'t>> = Vec::new();
-        let mut cursor = root.walk();
-        'walk: loop {
-            let node = cursor.node();
+        preorder(root, |node, ancestors| {
             if wanted.contains(&node.id()) {
-                chains.insert(node.id(), stack.iter().rev().copied().collect());
+                chains.insert(node.id(), ancestors.iter().rev().copied().collect());
             }
-            if holds_target(node) && cursor.goto_first_child() {
-                stack.push(node);
-                continue;
-            }
-            while !cursor.goto_next_sibling() {
-                if !cursor.goto_parent() {
-                    break 'walk;
-                }
-                stack.pop();
-            }
-        }
+            holds_target(node)
+        });
         Ancestry { chains }
     }
 

@@ -7,6 +7,7 @@ mod ancestry;
 pub mod expr;
 pub mod startup;
 mod trace;
+mod walk;
 
 use std::sync::{Arc, OnceLock};
 
@@ -347,23 +348,12 @@ fn legacy_name_uses(root: Node, file: &SourceFile) -> Vec<(String, Span)> {
         .flat_map(|(_, names)| names.iter().copied())
         .collect();
     let mut found = Vec::new();
-    let mut cursor = root.walk();
-    // A pre-order walk with the cursor: no recursion, whatever the nesting.
-    'walk: loop {
-        let node = cursor.node();
-        let descend = node.kind() != "using_directive";
+    walk::preorder(root, |node, _| {
         if node.kind() == "identifier" && names.contains(text(node, file)) {
             found.push((text(node, file).to_string(), span(node, file)));
         }
-        if descend && cursor.goto_first_child() {
-            continue;
-        }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() {
-                break 'walk;
-            }
-        }
-    }
+        node.kind() != "using_directive"
+    });
     found
 }
 
@@ -592,24 +582,15 @@ fn call<'t>(
     }
 }
 
-/// The comment nodes inside `node`, in order (a walk with a cursor: no recursion).
+/// The comment nodes inside `node`, in order.
 fn comments_in(node: Node, file: &SourceFile) -> Vec<Span> {
     let mut found = Vec::new();
-    let mut cursor = node.walk();
-    'walk: loop {
-        let current = cursor.node();
+    walk::preorder(node, |current, _| {
         if current.kind() == "comment" {
             found.push(span(current, file));
         }
-        if cursor.goto_first_child() {
-            continue;
-        }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() {
-                break 'walk;
-            }
-        }
-    }
+        true
+    });
     found
 }
 

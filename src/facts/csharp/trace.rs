@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 use super::expr::{argument_expression, assignment_parts, classify, span, text, unwrap};
+use super::walk::preorder;
 use crate::core::{SourceFile, Span};
 use crate::facts::model::{Assignment, Expr, SettingsSource};
 
@@ -278,27 +279,15 @@ fn section_source(parts: &[Expr], node: Node, file: &SourceFile) -> SettingsSour
 }
 
 impl<'t> BodyIndex<'t> {
-    /// One pre-order walk of the body with a cursor, keeping the chain of ancestors.
+    /// One walk of the body, in source order.
     fn of(body: Node<'t>, file: &'t SourceFile) -> BodyIndex<'t> {
         let mut index = BodyIndex::default();
-        let mut stack: Vec<Node<'t>> = Vec::new();
-        let mut cursor = body.walk();
-        'walk: loop {
-            let node = cursor.node();
+        preorder(body, |node, ancestors| {
             if node.is_named() {
-                index.visit(node, &stack, file);
+                index.visit(node, ancestors, file);
             }
-            if cursor.goto_first_child() {
-                stack.push(node);
-                continue;
-            }
-            while !cursor.goto_next_sibling() {
-                if !cursor.goto_parent() {
-                    break 'walk;
-                }
-                stack.pop();
-            }
-        }
+            true
+        });
         index
     }
 
