@@ -60,6 +60,7 @@ fn suppressions_used_unused_and_without_reason() {
             "MP108 App/Program.cs:2",
             "MP602 App/Program.cs:30",
             "MP001 App/Program.cs:97",
+            "MP309 App/appsettings.json:29",
         ]
     );
     assert_eq!(report["summary"]["suppressed"], 1);

@@ -60,7 +60,7 @@ fn human_output_has_code_frames_and_a_summary() {
         "{text}"
     );
     assert!(
-        text.ends_with("1 error, 2 warnings, 1 info in 9 files (1 project, 1 Altinn app)\n"),
+        text.ends_with("1 error, 3 warnings, 1 info in 9 files (1 project, 1 Altinn app)\n"),
         "{text}"
     );
 }

@@ -12,8 +12,8 @@ use super::readiness::Blocker;
 /// `UseMaskinportenAltinnAuthorization` under their stable names.
 pub const MINIMUM_VERSION: (u64, u64, u64) = (8, 7, 0);
 
-/// Why `--credentials keep` is refused on Altinn.App 9.
-pub const KEEP_REFUSED_ON_V9: &str = "--credentials keep is refused on Altinn.App 9: there the default Maskinporten client is shared infrastructure (it mints the workflow engine's service-owner tokens), so it must not be pointed at the app's own credentials; migrate with --credentials studio, or leave this integration on the legacy package with a section of its own";
+/// Why `--credentials keep` is refused on the Altinn.App 9 previews before one identity per app.
+pub const KEEP_REFUSED_ON_V9: &str = "--credentials keep is refused on Altinn.App 9.0.0-preview.1 to preview.5: there the default Maskinporten client is shared infrastructure (it mints the workflow engine's service-owner tokens), so it must not be pointed at the app's own credentials; migrate with --credentials studio, or leave this integration on the legacy package with a section of its own (from 9.0.0-preview.6, --credentials keep moves it there)";
 
 /// Which Altinn.App behaviour a project gets (see `shared/reference/altinn-app-v9.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,11 +36,7 @@ impl VersionModel {
             return VersionModel::V8;
         }
         let preview = (version.major, version.minor, version.patch) == (9, 0, 0)
-            && version
-                .pre
-                .strip_prefix("preview.")
-                .and_then(|n| n.parse::<u64>().ok())
-                .is_some_and(|n| n < 6);
+            && preview_number(&version.pre).is_some_and(|n| n < 6);
         if preview {
             VersionModel::V9Early
         } else {
@@ -52,6 +48,31 @@ impl VersionModel {
     pub fn is_v9(self) -> bool {
         self != VersionModel::V8
     }
+
+    /// The name reports use: `v8`, `v9-early`, `v9`.
+    pub fn name(self) -> &'static str {
+        match self {
+            VersionModel::V8 => "v8",
+            VersionModel::V9Early => "v9-early",
+            VersionModel::V9 => "v9",
+        }
+    }
+}
+
+/// Whether the project's Altinn.App no longer brings the legacy package (9.0.0-preview.4 and
+/// later), so code that uses it needs an explicit reference.
+pub fn legacy_package_needs_own_reference(project: &Project) -> bool {
+    project.altinn_version.as_ref().is_some_and(|v| {
+        let after_9_0_0 = (v.major, v.minor, v.patch) > (9, 0, 0);
+        let late_9_0_0 = (v.major, v.minor, v.patch) == (9, 0, 0)
+            && (v.pre.is_empty() || preview_number(&v.pre).is_some_and(|n| n >= 4));
+        after_9_0_0 || late_9_0_0
+    })
+}
+
+/// `7` for `preview.7`.
+fn preview_number(pre: &str) -> Option<u64> {
+    pre.strip_prefix("preview.")?.parse().ok()
 }
 
 /// Blockers that apply to every registration of the project.
@@ -73,12 +94,8 @@ pub fn blockers(project: &Project, facts: &ProjectFacts, keep: bool) -> Vec<Bloc
         }),
         Some(_) => {}
     }
-    if keep
-        && project
-            .altinn_version
-            .as_ref()
-            .is_some_and(|v| v.major >= 9)
-    {
+    // From 9.0.0-preview.6 `--credentials keep` means the legacy package (MP201).
+    if keep && VersionModel::of(Some(project)) == VersionModel::V9Early {
         blockers.push(Blocker {
             rule: Code::MP202,
             reason: KEEP_REFUSED_ON_V9.to_string(),

@@ -92,7 +92,7 @@ impl Assessment {
             }
         }
         let migrates = migrations(&facts.registrations, &verdicts, &handlers);
-        let sections = Sections::of(facts, keep, &migrates);
+        let sections = Sections::of(facts, model, keep, &migrates);
         Assessment {
             model,
             keep,

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use super::VersionModel;
 use crate::core::catalogue::DEFAULT_SECTION;
 use crate::core::{Code, Site};
 use crate::facts::appsettings::AppSettingsFile;
@@ -24,7 +25,11 @@ pub enum Reader {
 pub struct SectionRead {
     pub path: String,
     pub reader: Reader,
+    /// The settings argument of a legacy registration, or the `ConfigureMaskinportenClient`
+    /// call.
     pub site: Site,
+    /// The legacy registration that reads it.
+    pub registration: Option<usize>,
 }
 
 /// What the project's code does with configuration sections.
@@ -34,11 +39,12 @@ pub struct Sections {
     pub reads: Vec<SectionRead>,
     /// The sections the built-in client binds: the paths given to `ConfigureMaskinportenClient`
     /// (and with `--credentials keep` the migrated registrations' sections), or the default one.
+    /// None on Altinn.App 9.0.0-preview.6 and later, where it reads only its private source.
     pub built_in: Vec<String>,
     /// Paths (lower case) a legacy registration that is not migrated still reads.
     read_by_unmigrated: HashSet<String>,
     /// Whether legacy code migrated by hand (MP105-MP107) may read any section.
-    hand_migrated_readers: bool,
+    pub hand_migrated_readers: bool,
     /// With `--credentials keep`: per section (lower case), the registration above which
     /// `ConfigureMaskinportenClient("path")` is written, when one has to be.
     keep_anchors: Vec<(String, usize)>,
@@ -46,8 +52,17 @@ pub struct Sections {
 
 impl Sections {
     /// `migrates[id]` says whether the fix migrates registration `id`.
-    pub fn of(facts: &ProjectFacts, keep: bool, migrates: &[bool]) -> Sections {
-        let reads = section_reads(facts);
+    pub fn of(
+        facts: &ProjectFacts,
+        model: VersionModel,
+        keep: bool,
+        migrates: &[bool],
+    ) -> Sections {
+        let mut reads = section_reads(facts);
+        if model == VersionModel::V9 {
+            // `ConfigureMaskinportenClient` does not compile there: it reads nothing.
+            reads.retain(|r| r.reader == Reader::Legacy);
+        }
         let section_of = |id: usize| {
             facts.registrations[id]
                 .settings
@@ -59,7 +74,7 @@ impl Sections {
             .filter(|r| r.reader == Reader::BuiltIn)
             .map(|r| r.path.clone())
             .collect();
-        if keep {
+        if keep && model != VersionModel::V9 {
             // ConfigureMaskinportenClient points the built-in client at the migrated
             // registrations' sections.
             for r in &facts.registrations {
@@ -71,7 +86,7 @@ impl Sections {
                 }
             }
         }
-        if built_in.is_empty() {
+        if built_in.is_empty() && model != VersionModel::V9 {
             built_in.push(DEFAULT_SECTION.to_string());
         }
         let read_by_unmigrated = facts
@@ -84,7 +99,7 @@ impl Sections {
         let hand_migrated_readers = !(facts.token_services.is_empty()
             && facts.shims.is_empty()
             && facts.options_readers.is_empty());
-        let keep_anchors = if keep {
+        let keep_anchors = if keep && model != VersionModel::V9 {
             keep_anchors(facts, &reads, migrates)
         } else {
             Vec::new()
@@ -136,6 +151,7 @@ fn section_reads(facts: &ProjectFacts) -> Vec<SectionRead> {
             path: settings.section_path()?.to_string(),
             reader: Reader::Legacy,
             site: site.clone(),
+            registration: Some(r.id),
         })
     });
     let built_in = facts
@@ -146,6 +162,7 @@ fn section_reads(facts: &ProjectFacts) -> Vec<SectionRead> {
                 path: path.clone(),
                 reader: Reader::BuiltIn,
                 site: o.site.clone(),
+                registration: None,
             }),
             _ => None,
         });

@@ -7,6 +7,9 @@
 
 /// The legacy package's NuGet id.
 pub const LEGACY_PACKAGE: &str = "Altinn.ApiClients.Maskinporten";
+/// The legacy package version an Altinn.App 9 app references: the 10.x line is the one that
+/// targets net10.0, and 10.1.0 is its newest release.
+pub const LEGACY_PACKAGE_VERSION: &str = "10.1.0";
 
 /// Packages whose reference makes a project an Altinn app, in the order their version counts.
 pub const APP_PACKAGES: [&str; 3] = [

@@ -32,6 +32,29 @@ pub struct ReferenceSite {
     pub file: Arc<SourceFile>,
     pub span: Span,
     pub version: Option<String>,
+    /// The item or its ItemGroup has a `Condition`: it may not apply to every build.
+    pub conditional: bool,
+}
+
+/// Central package management (`ManagePackageVersionsCentrally` in `Directory.Packages.props`).
+#[derive(Debug, Clone)]
+pub struct CentralPackages {
+    pub file: Arc<SourceFile>,
+    /// The last `<PackageVersion>` element, after which another one goes.
+    pub last_version: Option<Span>,
+    /// Where `</Project>` starts.
+    pub project_end: Option<usize>,
+    /// Whether a `<PackageVersion>` of the legacy package exists.
+    pub has_legacy_version: bool,
+}
+
+/// Where a new `<PackageReference>` goes in the project file.
+#[derive(Debug, Clone, Default)]
+pub struct ReferenceSlots {
+    /// The project file's own last `<PackageReference>` element.
+    pub last_reference: Option<Span>,
+    /// Where `</Project>` starts (a new ItemGroup goes before it).
+    pub project_end: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -47,6 +70,8 @@ pub struct Project {
     pub legacy_reference: Option<ReferenceSite>,
     /// Namespaces imported for every file by `<Using Include=...>`.
     pub global_usings: Vec<String>,
+    pub slots: ReferenceSlots,
+    pub central: Option<CentralPackages>,
 }
 
 impl Project {
@@ -295,6 +320,8 @@ fn load_project(
             altinn_reference: None,
             legacy_reference: None,
             global_usings: Vec::new(),
+            slots: ReferenceSlots::default(),
+            central: None,
         });
     };
     let build_props = props.nearest(&dir, "Directory.Build.props", problems);
@@ -336,6 +363,7 @@ fn load_project(
         file: source.clone(),
         span: reference.span,
         version: resolve(reference),
+        conditional: reference.conditional,
     };
 
     let app_reference = catalogue::APP_PACKAGES.iter().find_map(|package| {
@@ -364,5 +392,29 @@ fn load_project(
         altinn_reference,
         legacy_reference,
         global_usings,
+        slots: ReferenceSlots {
+            last_reference: parsed.package_references.last().map(|r| r.span),
+            project_end: parsed.project_end,
+        },
+        central: package_props
+            .as_ref()
+            .and_then(|(file, props)| central(file, props)),
+    })
+}
+
+/// Central package management, when the props file turns it on.
+fn central(file: &Arc<SourceFile>, props: &MsBuildFile) -> Option<CentralPackages> {
+    let enabled = props
+        .properties
+        .get("ManagePackageVersionsCentrally")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+    enabled.then(|| CentralPackages {
+        file: file.clone(),
+        last_version: props.package_version_items.last().map(|v| v.span),
+        project_end: props.project_end,
+        has_legacy_version: props
+            .package_version_items
+            .iter()
+            .any(|v| v.name.eq_ignore_ascii_case(catalogue::LEGACY_PACKAGE)),
     })
 }

@@ -17,8 +17,16 @@ pub struct PackageReference {
     pub version: Option<String>,
     /// The span of the whole element, from `<PackageReference` to its end.
     pub span: Span,
-    /// Whether the item carries a `Condition`.
+    /// Whether the item, or the ItemGroup it sits in, carries a `Condition`.
     pub conditional: bool,
+}
+
+/// A `<PackageVersion>` item of central package management.
+#[derive(Debug, Clone)]
+pub struct PackageVersionItem {
+    pub name: String,
+    /// The span of the whole element.
+    pub span: Span,
 }
 
 /// What one MSBuild file declares.
@@ -30,6 +38,10 @@ pub struct MsBuildFile {
     pub package_versions: HashMap<String, String>,
     /// `<Using Include="Namespace" />` items: global usings added by the SDK.
     pub global_usings: Vec<String>,
+    /// The `<PackageVersion>` items, in order (to insert one more after the last).
+    pub package_version_items: Vec<PackageVersionItem>,
+    /// Where the closing `</Project>` tag starts (to add an ItemGroup before it).
+    pub project_end: Option<usize>,
 }
 
 /// Parses an MSBuild file; the error says where the XML breaks.
@@ -39,6 +51,8 @@ pub fn parse(file: &SourceFile) -> Result<MsBuildFile, String> {
     let mut stack: Vec<String> = Vec::new();
     // The open PackageReference item, which may carry `<Version>` as a child element.
     let mut open_reference: Option<(PackageReference, usize)> = None;
+    // The depth of an open ItemGroup with a Condition: its items are conditional.
+    let mut conditional_group: Option<usize> = None;
     let mut text_buffer = String::new();
     loop {
         let start = reader.buffer_position() as usize;
@@ -53,11 +67,19 @@ pub fn parse(file: &SourceFile) -> Result<MsBuildFile, String> {
         match event {
             Event::Start(tag) => {
                 let name = local_name(&tag);
+                let in_condition = conditional_group.is_some();
                 if name == "PackageReference" {
-                    let reference = package_reference(&tag, file.span_of_text(start, end));
+                    let mut reference = package_reference(&tag, file.span_of_text(start, end));
+                    reference.conditional |= in_condition;
                     open_reference = Some((reference, stack.len()));
                 } else {
-                    element(&tag, &name, &mut out);
+                    if name == "ItemGroup"
+                        && !in_condition
+                        && attribute(&tag, "Condition").is_some()
+                    {
+                        conditional_group = Some(stack.len());
+                    }
+                    element(&tag, &name, file.span_of_text(start, end), &mut out);
                 }
                 stack.push(name);
                 text_buffer.clear();
@@ -65,10 +87,11 @@ pub fn parse(file: &SourceFile) -> Result<MsBuildFile, String> {
             Event::Empty(tag) => {
                 let name = local_name(&tag);
                 if name == "PackageReference" {
-                    out.package_references
-                        .push(package_reference(&tag, file.span_of_text(start, end)));
+                    let mut reference = package_reference(&tag, file.span_of_text(start, end));
+                    reference.conditional |= conditional_group.is_some();
+                    out.package_references.push(reference);
                 } else {
-                    element(&tag, &name, &mut out);
+                    element(&tag, &name, file.span_of_text(start, end), &mut out);
                 }
             }
             Event::Text(text) => {
@@ -76,6 +99,12 @@ pub fn parse(file: &SourceFile) -> Result<MsBuildFile, String> {
             }
             Event::End(_) => {
                 let name = stack.pop().unwrap_or_default();
+                if conditional_group == Some(stack.len()) {
+                    conditional_group = None;
+                }
+                if name == "Project" && stack.is_empty() {
+                    out.project_end = Some(file.span_of_text(start, start).start);
+                }
                 let parent = stack.last().map(String::as_str);
                 if let Some((reference, depth)) = open_reference.as_mut() {
                     if name == "Version" && stack.len() == *depth + 1 {
@@ -130,12 +159,16 @@ fn package_reference(tag: &BytesStart, span: Span) -> PackageReference {
     }
 }
 
-fn element(tag: &BytesStart, name: &str, out: &mut MsBuildFile) {
+fn element(tag: &BytesStart, name: &str, span: Span, out: &mut MsBuildFile) {
     match name {
         "PackageVersion" => {
             if let (Some(package), Some(version)) =
                 (attribute(tag, "Include"), attribute(tag, "Version"))
             {
+                out.package_version_items.push(PackageVersionItem {
+                    name: package.clone(),
+                    span,
+                });
                 out.package_versions
                     .insert(package.to_ascii_lowercase(), version);
             }

@@ -14,10 +14,29 @@ pub fn remove_keys(file: &AppSettingsFile, section: &str, keys: &[&ConfigEntry])
         .iter()
         .all(|c| keys.iter().any(|k| k.path == c.path));
     if removes_all && let Some(entry) = file.get(section) {
-        let parent = section.rsplit_once(':').map_or("", |(p, _)| p);
-        return remove_from(file, &siblings(file, parent), &[entry]);
+        return remove_from(file, &siblings(file, parent_of(section)), &[entry]);
     }
     remove_from(file, &children, keys)
+}
+
+/// The edits that remove the section at `path` from `file`, and each section above it that
+/// would be left empty.
+pub fn remove_section(file: &AppSettingsFile, path: &str) -> Vec<Edit> {
+    let Some(mut entry) = file.get(path) else {
+        return Vec::new();
+    };
+    loop {
+        let parent = parent_of(&entry.path);
+        let alone = !parent.is_empty() && file.children(parent).count() == 1;
+        match file.get(parent) {
+            Some(above) if alone => entry = above,
+            _ => return remove_from(file, &siblings(file, parent), &[entry]),
+        }
+    }
+}
+
+fn parent_of(path: &str) -> &str {
+    path.rsplit_once(':').map_or("", |(p, _)| p)
 }
 
 /// The direct children of `parent` ("" for the root object).
@@ -113,6 +132,23 @@ mod tests {
         assert_eq!(
             run(text, "S", &["B", "C"]),
             "{\n  \"S\": {\n    \"A\": 1\n    // the key\n  },\n  \"T\": 1\n}\n"
+        );
+    }
+
+    #[test]
+    fn removes_a_nested_section_and_the_parents_it_empties() {
+        let text = "{\n  \"myapp\": {\n    \"MaskinportenSettings\": {\n      \"ClientId\": \"\"\n    }\n  },\n  \"Other\": 1\n}\n";
+        let file = parse(Arc::new(SourceFile::from_text(
+            Path::new("appsettings.json"),
+            text.to_string(),
+            false,
+        )))
+        .unwrap();
+        let edits = remove_section(&file, "MYAPP:MaskinportenSettings");
+        let refs: Vec<&Edit> = edits.iter().collect();
+        assert_eq!(
+            crate::edit::apply_edits(&file.file, &refs),
+            "{\n  \"Other\": 1\n}\n"
         );
     }
 

@@ -1,11 +1,13 @@
 //! Edit primitives: what a fix is made of (byte-range `Edit`s grouped in a `Fix` with its
 //! `Safety`), and the builders that keep a file's own shape while changing it: line-aware text
 //! helpers (`text`), appsettings property removal and renames (`json`), the C# rewrites of a
-//! legacy registration (`csharp`) and the `[org]` rule for policy.xml (`policy`). Rules build
-//! their fixes from these; the fix engine (`fixes`) applies them.
+//! legacy registration (`csharp`), package references (`msbuild`) and the `[org]` rule for
+//! policy.xml (`policy`). Rules build their fixes from these; the fix engine (`fixes`) applies
+//! them.
 
 pub mod csharp;
 pub mod json;
+pub mod msbuild;
 pub mod policy;
 pub mod text;
 

@@ -358,6 +358,27 @@ pub struct CacheProviderUse {
     pub site: Site,
 }
 
+/// What code does with the built-in client's `MaskinportenSettings` type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SettingsUse {
+    /// `Configure<MaskinportenSettings>(...)` / `AddOptions<...>()`: replaces the default binding.
+    Configures,
+    /// `section.Get<MaskinportenSettings>()`: reads the settings itself.
+    Reads,
+    /// `IOptions<MaskinportenSettings>` and kin.
+    Injects,
+    /// Any other use of the type (a variable, `new`, a parameter).
+    Names,
+}
+
+/// A use of the built-in `MaskinportenSettings` type.
+#[derive(Debug, Clone)]
+pub struct BuiltinSettingsUse {
+    pub how: SettingsUse,
+    pub class_name: Option<String>,
+    pub site: Site,
+}
+
 /// A client already on the built-in handler: `.UseMaskinportenAuthorization("scope", ...)`.
 #[derive(Debug, Clone)]
 pub struct BuiltinClient {

@@ -29,6 +29,8 @@ pub struct ProjectFacts {
     pub client_overrides: Vec<ClientOverride>,
     pub cache_providers: Vec<CacheProviderUse>,
     pub builtin_clients: Vec<BuiltinClient>,
+    /// Uses of the built-in client's `MaskinportenSettings` type.
+    pub builtin_settings: Vec<BuiltinSettingsUse>,
     /// Start-up steps of the files that set up the host, file by file.
     pub startup: Vec<crate::facts::csharp::startup::StartupEvent>,
     /// Project classes implementing `IClientDefinition`.
@@ -640,7 +642,42 @@ fn resolve_type_refs(
                     site: r.site.clone(),
                 });
             }
+            catalogue::SETTINGS_TYPE
+                if is_builtin_settings_type(
+                    r.qualified.as_deref().unwrap_or(&r.name),
+                    imports,
+                    symbols,
+                ) =>
+            {
+                facts.builtin_settings.push(BuiltinSettingsUse {
+                    how: match r.container.as_deref() {
+                        Some("Configure" | "AddOptions" | "PostConfigure") => {
+                            SettingsUse::Configures
+                        }
+                        Some("Get" | "GetValue") => SettingsUse::Reads,
+                        Some(c) if OPTIONS_TYPES.contains(&c) => SettingsUse::Injects,
+                        _ => SettingsUse::Names,
+                    },
+                    class_name: r.class.clone(),
+                    site: r.site.clone(),
+                });
+            }
             _ => {}
         }
     }
+}
+
+/// Whether a written `MaskinportenSettings` is the built-in client's type: imported (or written
+/// out) from Altinn.App's models, not the legacy one and not the project's own.
+fn is_builtin_settings_type(written: &str, imports: &Imports, symbols: &Symbols) -> bool {
+    if written.contains('<') || is_legacy_settings_type(written, imports, symbols) {
+        return false;
+    }
+    let base = written.trim();
+    if base.starts_with(BUILTIN_MODELS_NAMESPACE) {
+        return true;
+    }
+    base == catalogue::SETTINGS_TYPE
+        && !symbols.declares_type(base)
+        && imports.imports(BUILTIN_MODELS_NAMESPACE)
 }

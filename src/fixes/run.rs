@@ -86,7 +86,11 @@ pub fn run(
     let warnings = if keep {
         projects
             .iter()
-            .filter(|p| p.is_app() && p.altinn_version.as_ref().is_some_and(|v| v.major >= 9))
+            .filter(|p| {
+                p.is_app()
+                    && crate::assess::VersionModel::of(Some(p))
+                        == crate::assess::VersionModel::V9Early
+            })
             .map(|p| {
                 format!(
                     "{}: {}",

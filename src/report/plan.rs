@@ -46,12 +46,14 @@ pub fn build(findings: &[Finding]) -> Vec<AppPlan> {
         .collect()
 }
 
-/// The items of the findings' outside steps that `pick` selects, in finding order.
+/// The items of the findings' outside steps that `pick` selects, in finding order, each once.
 fn items(findings: &[&Finding], pick: impl Fn(&Outside) -> Option<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
     findings
         .iter()
-        .filter_map(|f| f.outside.as_ref())
+        .flat_map(|f| &f.outside)
         .filter_map(pick)
+        .filter(|item| seen.insert(item.clone()))
         .collect()
 }
 
@@ -83,11 +85,10 @@ fn steps(findings: &[&Finding]) -> Vec<Step> {
             items: Vec::new(),
         });
     }
-    let mut scopes = items(findings, |o| match o {
+    let scopes = items(findings, |o| match o {
         Outside::SelectScope(scope) => Some(scope.clone()),
         _ => None,
     });
-    scopes.dedup();
     step(
         &mut steps,
         "Select these scopes for the app in Altinn Studio (Maskinporten tab or the app's scope settings)",

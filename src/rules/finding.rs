@@ -31,6 +31,12 @@ pub enum Circumstance {
     NotSelectedInStudio,
     /// The app is on Altinn.App 9.
     AltinnApp9,
+    /// The construct does not compile on the app's Altinn.App version (9.0.0-preview.6 and
+    /// later removed it).
+    DoesNotCompile,
+    /// On Altinn.App 9.0.0-preview.6 and later the registration stays on the legacy package,
+    /// the supported route for a second identity.
+    StaysOnLegacyPackage,
 }
 
 impl Circumstance {
@@ -42,6 +48,12 @@ impl Circumstance {
             Circumstance::NoKeyVaultNames => "without Key Vault names",
             Circumstance::NotSelectedInStudio => "with `--studio-scopes` for a scope not selected",
             Circumstance::AltinnApp9 => "on Altinn.App 9",
+            Circumstance::DoesNotCompile => {
+                "where it does not compile (Altinn.App 9.0.0-preview.6 and later)"
+            }
+            Circumstance::StaysOnLegacyPackage => {
+                "where it stays on the legacy package (Altinn.App 9.0.0-preview.6 and later)"
+            }
         }
     }
 }
@@ -94,7 +106,8 @@ pub struct Finding {
     pub related: Vec<Related>,
     pub fix: Option<Fix>,
     pub fix_withheld: Option<String>,
-    pub outside: Option<Outside>,
+    /// What the finding asks of the world outside the repository, in order.
+    pub outside: Vec<Outside>,
     pub data: Option<RuleData>,
 }
 
@@ -124,7 +137,7 @@ impl Finding {
             related: Vec::new(),
             fix: None,
             fix_withheld: None,
-            outside: None,
+            outside: Vec::new(),
             data: None,
         }
     }
@@ -161,7 +174,7 @@ impl Finding {
     }
 
     pub fn outside(mut self, step: Outside) -> Finding {
-        self.outside = Some(step);
+        self.outside.push(step);
         self
     }
 

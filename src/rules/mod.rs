@@ -20,6 +20,7 @@ mod mp106_removed_shim;
 mod mp107_legacy_options;
 mod mp108_legacy_using;
 mod mp109_legacy_package;
+mod mp110_legacy_package_missing;
 mod mp201_custom_config_path;
 mod mp202_default_client_override;
 mod mp203_builtin_unavailable;
@@ -31,6 +32,7 @@ mod mp305_orphan_secret;
 mod mp306_jwk_incomplete;
 mod mp307_committed_private_key;
 mod mp308_unknown_environment;
+mod mp309_section_not_read;
 mod mp401_keyvault_before_webhost;
 mod mp402_eager_config_read;
 mod mp501_org_rule_missing;
@@ -174,6 +176,7 @@ pub static RULES: &[&Rule] = &[
     &mp107_legacy_options::RULE,
     &mp108_legacy_using::RULE,
     &mp109_legacy_package::RULE,
+    &mp110_legacy_package_missing::RULE,
     &mp201_custom_config_path::RULE,
     &mp202_default_client_override::RULE,
     &mp203_builtin_unavailable::RULE,
@@ -185,6 +188,7 @@ pub static RULES: &[&Rule] = &[
     &mp306_jwk_incomplete::RULE,
     &mp307_committed_private_key::RULE,
     &mp308_unknown_environment::RULE,
+    &mp309_section_not_read::RULE,
     &mp401_keyvault_before_webhost::RULE,
     &mp402_eager_config_read::RULE,
     &mp501_org_rule_missing::RULE,
@@ -296,6 +300,27 @@ impl<'a> FixState<'a> {
             })
             .map(|(_, f)| f)
             .collect()
+    }
+
+    /// Whether a finding of rule `code` at `site` has its fix accepted.
+    pub fn accepted_at(&self, code: Code, site: &crate::core::Site) -> bool {
+        self.findings
+            .iter()
+            .enumerate()
+            .any(|(i, f)| f.rule.code == code && f.site == *site && self.is_accepted(i))
+    }
+
+    /// The replacement texts of the accepted fixes of findings in the same project.
+    pub fn accepted_replacements_in_project<'s>(
+        &'s self,
+        of: &'s Finding,
+    ) -> impl Iterator<Item = &'a str> + 's {
+        self.findings
+            .iter()
+            .enumerate()
+            .filter(move |(i, f)| self.is_accepted(*i) && f.project == of.project)
+            .filter_map(|(_, f)| f.fix.as_ref())
+            .flat_map(|fix| fix.edits.iter().map(|e| e.replacement.as_str()))
     }
 
     /// The files the accepted fixes change.

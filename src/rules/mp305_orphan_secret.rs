@@ -3,6 +3,7 @@
 
 use super::keyvault_secrets::{maskinporten_secrets, vault, with_name_site};
 use super::{Code, Context, Finding, Outside, PlanRole, Rule, Severity};
+use crate::assess::VersionModel;
 use crate::facts::external::KeyVaultNames;
 
 pub static RULE: Rule = Rule {
@@ -52,13 +53,15 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
         if used {
             continue;
         }
+        let why = if context.assessment.model == VersionModel::V9 {
+            "no code in the app reads that section, and since Altinn.App 9.0.0-preview.6 the built-in client reads only the credentials Altinn Studio provisions, never the app's configuration"
+        } else {
+            "no code in the app reads that section: a leftover credential, or a section that was renamed"
+        };
         let finding = Finding::new(
             &RULE,
             call.clone(),
-            format!(
-                "Key Vault ({}) holds {name} ({key}), but no code in the app reads that section: a leftover credential, or a section that was renamed.",
-                kv.source
-            ),
+            format!("Key Vault ({}) holds {name} ({key}), but {why}.", kv.source),
         )
         .withheld("Secrets are deleted outside the repository (see plan).")
         .outside(Outside::DeleteUnreadSecret(name.clone()));

@@ -2,6 +2,7 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP401`.
 
 use super::{Code, Context, Finding, Rule, Severity};
+use crate::assess::VersionModel;
 use crate::core::Site;
 use crate::core::Span;
 use crate::edit::{Edit, Fix, Safety, text};
@@ -44,6 +45,11 @@ the web host as the Altinn docs require; the statement moves with the comment li
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
+    // From 9.0.0-preview.6 the built-in client reads no app configuration, so the order no
+    // longer decides its credentials.
+    if context.assessment.model == VersionModel::V9 {
+        return;
+    }
     let events = &context.facts.startup;
     let Some(web_host) = events.iter().position(|e| e.kind == StartupKind::WebHost) else {
         return;
