@@ -129,6 +129,28 @@ impl Assessment {
         Some(&facts.registrations[id])
     }
 
+    /// Whether the registration stays on the legacy package: on 9.0.0-preview.6 and later a
+    /// registration that cannot move because it is a second identity (a certificate, a setting
+    /// the built-in client lacks, another client id) uses the package, the supported route. A
+    /// client definition stays when every handler that uses it does.
+    pub fn stays_on_legacy_package(&self, facts: &ProjectFacts, r: &Registration) -> bool {
+        if self.model != VersionModel::V9 || self.migrates(r) {
+            return false;
+        }
+        if matches!(r.kind, RegistrationKind::ClientDefinition { .. }) {
+            let handlers = self.handlers_of(facts, r);
+            return !handlers.is_empty()
+                && handlers
+                    .iter()
+                    .all(|h| self.stays_on_legacy_package(facts, h));
+        }
+        let blockers = &self.verdict(r).blockers;
+        !blockers.is_empty()
+            && blockers
+                .iter()
+                .all(|b| matches!(b.rule, Code::MP901 | Code::MP902 | Code::MP903))
+    }
+
     /// The message handlers that use a client definition, in source order.
     pub fn handlers_of<'f>(
         &self,

@@ -26,6 +26,9 @@ struct ProjectJson<'a> {
     path: &'a str,
     kind: ProjectKind,
     altinn_version: Option<String>,
+    /// For an app, the Altinn.App behaviour it gets: `v8`, `v9-early` or `v9` (an unknown
+    /// version is taken for `v8`).
+    model: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -131,6 +134,9 @@ pub fn render(outcome: &Outcome) -> String {
                 path: p.display(),
                 kind: p.kind,
                 altinn_version: p.altinn_version.as_ref().map(|v| v.text.clone()),
+                model: p
+                    .is_app()
+                    .then(|| crate::assess::VersionModel::of(Some(p)).name()),
             })
             .collect(),
         findings: outcome.findings.iter().map(finding).collect(),

@@ -2,7 +2,7 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP102`.
 
 use super::registration::{self, V9_NOTE};
-use super::{Code, Context, Finding, Rule, Severity};
+use super::{Code, Context, Finding, Rule, Severity, Adjustment, Circumstance, Shift};
 use crate::facts::model::RegistrationKind;
 
 pub static RULE: Rule = Rule {
@@ -42,6 +42,10 @@ an unsupported setting (MP902), several identities (MP903), or an unknown scope 
 **Safe**, as MP101: `IHttpClientFactory.CreateClient("name")` still finds the client under
 the same name, with the same scopes and exchange. **Withheld** in the same cases as MP101.
 "#,
+    adjustments: &[Adjustment {
+        when: Circumstance::StaysOnLegacyPackage,
+        shift: Shift::To(Severity::Info),
+    }],
     ..Rule::DEFAULTS
 };
 

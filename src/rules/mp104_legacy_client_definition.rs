@@ -2,7 +2,7 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP104`.
 
 use super::registration;
-use super::{Code, Context, Finding, Rule, Severity};
+use super::{Code, Context, Finding, Rule, Severity, Adjustment, Circumstance, Shift};
 use crate::core::Site;
 use crate::core::Span;
 use crate::core::catalogue::DEFAULT_SECTION;
@@ -42,6 +42,10 @@ in the same run, so nothing is left that would throw on a missing key. A definit
 handler in the project uses is left alone (something outside the project may look it up). With
 `--credentials keep` it becomes `ConfigureMaskinportenClient("path")` in its place.
 "#,
+    adjustments: &[Adjustment {
+        when: Circumstance::StaysOnLegacyPackage,
+        shift: Shift::To(Severity::Info),
+    }],
     ..Rule::DEFAULTS
 };
 
@@ -51,16 +55,21 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             continue;
         };
         let handlers = context.assessment.handlers_of(context.facts, r);
-        let mut finding = Finding::new(
-            &RULE,
-            r.site.clone(),
-            format!(
-                "Client definition {} is registered with the legacy library ({}); {} handler(s) in the project sign their tokens with it.",
-                key.describe(),
-                registration::origin(r),
-                handlers.len()
-            ),
+        let message = format!(
+            "Client definition {} is registered with the legacy library ({}); {} handler(s) in the project sign their tokens with it.",
+            key.describe(),
+            registration::origin(r),
+            handlers.len()
         );
+        if context
+            .assessment
+            .stays_on_legacy_package(context.facts, r)
+        {
+            let verdict = context.assessment.verdict(handlers[0]);
+            out.push(registration::stays(&RULE, r, message, verdict));
+            continue;
+        }
+        let mut finding = Finding::new(&RULE, r.site.clone(), message);
         if let Some((_, site)) = &r.settings {
             finding = finding.related(site.clone(), "the settings it binds");
         }

@@ -1,7 +1,7 @@
 //! MP901 unsupported-credential: A certificate or custom client definition, which the built-in client cannot use.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP901`.
 
-use super::{Code, Context, Finding, Rule, Severity, blockers};
+use super::{Code, Context, Finding, Rule, Severity, blockers, Adjustment, Circumstance, Shift};
 use crate::facts::model::last_segment;
 
 pub static RULE: Rule = Rule {
@@ -33,6 +33,10 @@ None: register a JWK (or select the scopes in Altinn Studio), then migrate the r
 ## Fix safety
 No fix is offered: a JWK must be registered (or the Studio-provisioned client used) first.
 "#,
+    adjustments: &[Adjustment {
+        when: Circumstance::StaysOnLegacyPackage,
+        shift: Shift::To(Severity::Info),
+    }],
     ..Rule::DEFAULTS
 };
 

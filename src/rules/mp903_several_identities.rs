@@ -1,7 +1,7 @@
 //! MP903 several-identities: More than one Maskinporten identity (settings source) in one app.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP903`.
 
-use super::{Code, Context, Finding, Rule, Severity};
+use super::{Code, Context, Finding, Rule, Severity, Adjustment, Circumstance, Shift};
 use crate::core::Site;
 use crate::facts::model::Registration;
 
@@ -34,6 +34,10 @@ other integrations stay on their own client.
 ## Fix safety
 No fix is offered: which identity the app keeps is a decision for a person.
 "#,
+    adjustments: &[Adjustment {
+        when: Circumstance::StaysOnLegacyPackage,
+        shift: Shift::To(Severity::Info),
+    }],
     ..Rule::DEFAULTS
 };
 
@@ -56,15 +60,22 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
     };
     let (first, _) = firsts[0];
     let names: Vec<String> = firsts.iter().map(|(r, _)| describe(r)).collect();
+    let v9 = context.assessment.model == crate::assess::VersionModel::V9;
+    let tail = if v9 {
+        " On Altinn.App 9.0.0-preview.6 and later that is the supported way: the built-in client keeps the one identity Altinn Studio provisions, and each other identity stays on the legacy package."
+    } else {
+        ""
+    };
     let mut finding = Finding::new(
         &RULE,
         first.site.clone(),
         format!(
-            "The app's legacy registrations read Maskinporten credentials from {} different places ({}); unless they hold the same client, the app signs as several identities, and the built-in client has one identity per app, so migrating merges them.",
+            "The app's legacy registrations read Maskinporten credentials from {} different places ({}); unless they hold the same client, the app signs as several identities, and the built-in client has one identity per app, so migrating merges them.{tail}",
             firsts.len(),
             names.join(", ")
         ),
-    );
+    )
+    .when_if(v9, Circumstance::StaysOnLegacyPackage);
     for (r, _) in &firsts[1..] {
         finding = finding.related(r.site.clone(), format!("another identity: {}", describe(r)));
     }

@@ -10,7 +10,8 @@ use crate::assess::readiness::Readiness;
 use crate::core::{Site, SourceFile};
 use crate::edit::{Edit, csharp, text};
 use crate::facts::model::*;
-use crate::rules::{Context, Finding, Rule, withheld_sentence};
+use crate::core::Code;
+use crate::rules::{Circumstance, Context, Finding, Rule, withheld_sentence};
 
 /// The `using` each file's rewritten registrations need, worked out once per file.
 #[derive(Default)]
@@ -34,6 +35,9 @@ pub fn finding(
     usings: &mut Usings,
 ) -> Finding {
     let readiness = context.assessment.verdict(r);
+    if context.assessment.stays_on_legacy_package(context.facts, r) {
+        return stays(rule, r, message, readiness);
+    }
     let mut finding = Finding::new(rule, r.site.clone(), message);
     finding.related = related(context, r, readiness);
     match &readiness.target {
@@ -146,6 +150,33 @@ pub fn origin(r: &Registration) -> String {
         Some((s, _)) => format!("`{}` with {}", r.definition.name, s.describe()),
         None => format!("`{}`", r.definition.name),
     }
+}
+
+/// A registration that stays on the legacy package (9.0.0-preview.6 and later): an info that
+/// says what must hold, with the reasons it cannot move.
+pub fn stays(rule: &'static Rule, r: &Registration, message: String, readiness: &Readiness) -> Finding {
+    let section = r.settings.as_ref().and_then(|(s, _)| s.section_path());
+    let default_section = section
+        .is_some_and(|p| p.eq_ignore_ascii_case(crate::core::catalogue::DEFAULT_SECTION));
+    let advice = if default_section {
+        " It binds \"MaskinportenSettings\": a section of its own (for example \"MaskinportenSettingsLegacy\") is the safe choice, so it cannot be taken for the built-in client's."
+    } else {
+        ""
+    };
+    let message = message.replace(&format!(" {V9_NOTE}."), "");
+    Finding::new(
+        rule,
+        r.site.clone(),
+        format!(
+            "{message} On Altinn.App 9.0.0-preview.6 and later this stays on the legacy package, the supported way to use a second Maskinporten identity: the project needs an explicit PackageReference to Altinn.ApiClients.Maskinporten ({}).{advice}",
+            Code::MP110
+        ),
+    )
+    .when(Circumstance::StaysOnLegacyPackage)
+    .withheld(format!(
+        "It stays on the legacy package: {}",
+        withheld_sentence(&readiness.blockers)
+    ))
 }
 
 pub const V9_NOTE: &str = "Altinn.App 9 no longer brings the legacy package, so this stops compiling there unless the app references it itself";
