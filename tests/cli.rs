@@ -71,7 +71,9 @@ fn explain_prints_the_rule_documentation() {
     assert_eq!(output.status.code(), Some(0));
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(
-        text.starts_with("# MP101 legacy-typed-client\n\nDefault severity: error\n"),
+        text.starts_with(
+            "# MP101 legacy-typed-client\n\nDefault severity: error (info where it stays on the legacy package"
+        ),
         "{text}"
     );
     for section in [

@@ -18,9 +18,7 @@ pub fn report(rule: &'static Rule, context: &Context, out: &mut Vec<Finding>) {
             if !seen.insert((b.site.file.path.clone(), b.site.span, b.reason.clone())) {
                 continue;
             }
-            let stays = context
-                .assessment
-                .stays_on_legacy_package(context.facts, r);
+            let stays = context.assessment.stays_on_legacy_package(context.facts, r);
             let (tail, related, withheld) = if stays {
                 (
                     " It stays on the legacy package, the supported way to use a second identity on Altinn.App 9.0.0-preview.6 and later.",

@@ -2,7 +2,7 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP103`.
 
 use super::registration::{self, V9_NOTE};
-use super::{Code, Context, Finding, Rule, Severity, Adjustment, Circumstance, Shift};
+use super::{Adjustment, Circumstance, Code, Context, Finding, Rule, Severity, Shift};
 use crate::facts::model::RegistrationKind;
 
 pub static RULE: Rule = Rule {

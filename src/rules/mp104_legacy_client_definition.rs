@@ -2,7 +2,7 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP104`.
 
 use super::registration;
-use super::{Code, Context, Finding, Rule, Severity, Adjustment, Circumstance, Shift};
+use super::{Adjustment, Circumstance, Code, Context, Finding, Rule, Severity, Shift};
 use crate::core::Site;
 use crate::core::Span;
 use crate::core::catalogue::DEFAULT_SECTION;
@@ -61,10 +61,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             registration::origin(r),
             handlers.len()
         );
-        if context
-            .assessment
-            .stays_on_legacy_package(context.facts, r)
-        {
+        if context.assessment.stays_on_legacy_package(context.facts, r) {
             let verdict = context.assessment.verdict(handlers[0]);
             out.push(registration::stays(&RULE, r, message, verdict));
             continue;

@@ -1,7 +1,7 @@
 //! MP901 unsupported-credential: A certificate or custom client definition, which the built-in client cannot use.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP901`.
 
-use super::{Code, Context, Finding, Rule, Severity, blockers, Adjustment, Circumstance, Shift};
+use super::{Adjustment, Circumstance, Code, Context, Finding, Rule, Severity, Shift, blockers};
 use crate::facts::model::last_segment;
 
 pub static RULE: Rule = Rule {

@@ -1,7 +1,9 @@
 //! MP902 unsupported-setting: A legacy setting or customisation with no built-in equivalent.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP902`.
 
-use super::{Code, Context, Finding, Rule, Severity, blockers, upper_first, Adjustment, Circumstance, Shift};
+use super::{
+    Adjustment, Circumstance, Code, Context, Finding, Rule, Severity, Shift, blockers, upper_first,
+};
 
 pub static RULE: Rule = Rule {
     code: Code::MP902,

@@ -1,7 +1,7 @@
 //! MP903 several-identities: More than one Maskinporten identity (settings source) in one app.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP903`.
 
-use super::{Code, Context, Finding, Rule, Severity, Adjustment, Circumstance, Shift};
+use super::{Adjustment, Circumstance, Code, Context, Finding, Rule, Severity, Shift};
 use crate::core::Site;
 use crate::facts::model::Registration;
 

@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::assess::readiness::Readiness;
+use crate::core::Code;
 use crate::core::{Site, SourceFile};
 use crate::edit::{Edit, csharp, text};
 use crate::facts::model::*;
-use crate::core::Code;
 use crate::rules::{Circumstance, Context, Finding, Rule, withheld_sentence};
 
 /// The `using` each file's rewritten registrations need, worked out once per file.
@@ -154,10 +154,15 @@ pub fn origin(r: &Registration) -> String {
 
 /// A registration that stays on the legacy package (9.0.0-preview.6 and later): an info that
 /// says what must hold, with the reasons it cannot move.
-pub fn stays(rule: &'static Rule, r: &Registration, message: String, readiness: &Readiness) -> Finding {
+pub fn stays(
+    rule: &'static Rule,
+    r: &Registration,
+    message: String,
+    readiness: &Readiness,
+) -> Finding {
     let section = r.settings.as_ref().and_then(|(s, _)| s.section_path());
-    let default_section = section
-        .is_some_and(|p| p.eq_ignore_ascii_case(crate::core::catalogue::DEFAULT_SECTION));
+    let default_section =
+        section.is_some_and(|p| p.eq_ignore_ascii_case(crate::core::catalogue::DEFAULT_SECTION));
     let advice = if default_section {
         " It binds \"MaskinportenSettings\": a section of its own (for example \"MaskinportenSettingsLegacy\") is the safe choice, so it cannot be taken for the built-in client's."
     } else {
