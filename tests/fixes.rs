@@ -225,6 +225,31 @@ fn the_guide_examples_with_credentials_keep() {
     assert!(handler.contains("+    .UseMaskinportenAuthorization(\"altinn:dataaltinnno\");\r\n"));
 }
 
+/// On Altinn.App 9.0.0-preview.6 `--credentials keep` moves the app's own identity to the legacy
+/// package: the built-in registrations become legacy ones bound to the same section, and the
+/// package reference follows (MP110). Unsafe, because the key must be there when services are
+/// registered.
+#[test]
+fn keep_on_altinn_app_9_moves_the_identity_to_the_legacy_package() {
+    fix_fixture_with(
+        "v9-keep-env",
+        &["--unsafe-fixes"],
+        "expected-fix-unsafe.patch",
+    );
+    let patch =
+        std::fs::read_to_string(fixture_dir("v9-keep-env").join("expected-fix-unsafe.patch"))
+            .unwrap();
+    for line in [
+        "+    services.AddMaskinportenHttpClient<SettingsJwkClientDefinition, IKrrClient, KrrClient>(config.GetSection(\"myapp:MaskinportenSettings\"), d => d.ClientSettings.Scope = \"krr:global/kontaktinformasjon.read\");",
+        "-    services.ConfigureMaskinportenClient(\"myapp:MaskinportenSettings\");",
+        "+    <PackageReference Include=\"Altinn.ApiClients.Maskinporten\" Version=\"10.1.0\" />",
+        "+      \"EncodedJwk\": \"\"",
+        "+      \"Environment\": \"prod\"",
+    ] {
+        assert!(patch.contains(line), "{line}\n{patch}");
+    }
+}
+
 /// Unsafe fixes (removing the app's own credentials) are left alone unless asked for, and then
 /// pass the same checks.
 #[test]

@@ -72,6 +72,12 @@ fixtures! {
     typed3_section => "typed3-section",
     unsupported_settings_lambda => "unsupported-settings-lambda",
     v7_app_clean => "v7-app-clean",
+    v9_central_package_management => "v9-central-package-management",
+    v9_custom_config_path => "v9-custom-config-path",
+    v9_default_override => "v9-default-override",
+    v9_keep => "v9-keep",
+    v9_keep_env => "v9-keep-env",
+    v9_legacy_registrations => "v9-legacy-registrations",
     with_expression_settings => "with-expression-settings",
     wrapper_helpers => "wrapper-helpers",
 }

@@ -39,13 +39,17 @@ impl Identities {
         self.of.get(id)?.as_deref()
     }
 
-    /// The first registration (not a handler) with an identity other than `id`'s, when `id`'s
-    /// identity is known.
-    pub fn other_than(&self, id: usize) -> Option<usize> {
+    /// The first registration (not a handler) with an identity other than `id`'s among
+    /// `candidates`, when `id`'s identity is known.
+    pub fn other_than(
+        &self,
+        id: usize,
+        candidates: &std::collections::HashSet<&str>,
+    ) -> Option<usize> {
         let mine = self.identity(id)?;
         self.distinct
             .iter()
-            .find(|(identity, _)| identity != mine)
+            .find(|(identity, _)| identity != mine && candidates.contains(&identity.as_str()))
             .map(|(_, first)| *first)
     }
 

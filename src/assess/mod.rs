@@ -62,7 +62,7 @@ impl Assessment {
             .map(|s| s.as_ref().ok().cloned().flatten())
             .collect();
         let identities = Identities::of(facts, &known);
-        let verdicts: Vec<Readiness> = facts
+        let mut verdicts: Vec<Readiness> = facts
             .registrations
             .iter()
             .zip(settings)
@@ -73,11 +73,39 @@ impl Assessment {
                         facts,
                         gate: &gate,
                         settings,
-                        other_identity: other_identity(facts, &identities, r),
+                        other_identity: None,
                     },
                 )
             })
             .collect();
+        // Several identities only stand in each other's way when more than one could move to
+        // the built-in client (one identity per app); one that cannot move stays on the legacy
+        // package beside it.
+        let movable: std::collections::HashSet<&str> = facts
+            .registrations
+            .iter()
+            .filter(|r| verdicts[r.id].target.is_some() && readiness::rewrite_obstacle(r).is_none())
+            .filter_map(|r| identities.identity(r.id))
+            .collect();
+        if keep && model == VersionModel::V9 {
+            // The app keeps its own identity, which only the legacy package can use there.
+            for r in &facts.registrations {
+                let verdict = &mut verdicts[r.id];
+                verdict.blockers.push(Blocker {
+                    rule: Code::MP903,
+                    reason: "with --credentials keep the app keeps its own Maskinporten identity, and from Altinn.App 9.0.0-preview.6 only the legacy package can use it".to_string(),
+                    site: r.site.clone(),
+                });
+                verdict.target = None;
+            }
+        }
+        for r in &facts.registrations {
+            if let Some(blocker) = other_identity(facts, &identities, &movable, r) {
+                let verdict = &mut verdicts[r.id];
+                verdict.blockers.push(blocker);
+                verdict.target = None;
+            }
+        }
         let mut handlers: HashMap<KeyName, Vec<usize>> = HashMap::new();
         let mut definitions: HashMap<KeyName, usize> = HashMap::new();
         for r in &facts.registrations {
@@ -188,13 +216,14 @@ fn migrations(
         .collect()
 }
 
-/// Another identity of the app than this registration's, as a blocker.
+/// Another identity of the app that could move to the built-in client too, as a blocker.
 fn other_identity(
     facts: &ProjectFacts,
     identities: &Identities,
+    movable: &std::collections::HashSet<&str>,
     r: &Registration,
 ) -> Option<Blocker> {
-    let other = &facts.registrations[identities.other_than(r.id)?];
+    let other = &facts.registrations[identities.other_than(r.id, movable)?];
     Some(Blocker {
         rule: Code::MP903,
         reason: format!(

@@ -59,9 +59,11 @@ impl Sections {
         migrates: &[bool],
     ) -> Sections {
         let mut reads = section_reads(facts);
-        if model == VersionModel::V9 {
-            // `ConfigureMaskinportenClient` does not compile there: it reads nothing.
-            reads.retain(|r| r.reader == Reader::Legacy);
+        let v9 = model == VersionModel::V9;
+        if v9 {
+            // `ConfigureMaskinportenClient` does not compile there: it reads nothing, unless
+            // `--credentials keep` moves the identity to legacy registrations bound to its path.
+            reads.retain(|r| r.reader == Reader::Legacy || keep);
         }
         let section_of = |id: usize| {
             facts.registrations[id]
@@ -71,7 +73,7 @@ impl Sections {
         };
         let mut built_in: Vec<String> = reads
             .iter()
-            .filter(|r| r.reader == Reader::BuiltIn)
+            .filter(|r| r.reader == Reader::BuiltIn && !v9)
             .map(|r| r.path.clone())
             .collect();
         if keep && model != VersionModel::V9 {
@@ -86,7 +88,14 @@ impl Sections {
                 }
             }
         }
-        if built_in.is_empty() && model != VersionModel::V9 {
+        // The provisioned section is bound by default, and with Studio-provisioned credentials it
+        // is the one the built-in client reads once a custom path is removed (MP201).
+        let default_bound = !v9 && (built_in.is_empty() || !keep);
+        if default_bound
+            && !built_in
+                .iter()
+                .any(|b| b.eq_ignore_ascii_case(DEFAULT_SECTION))
+        {
             built_in.push(DEFAULT_SECTION.to_string());
         }
         let read_by_unmigrated = facts

@@ -174,6 +174,8 @@ pub const SHIM_TYPES: [&str; 2] = ["IMaskinportenTokenProvider", "IX509Certifica
 // The built-in client of Altinn.App.
 
 pub const CLIENT_OVERRIDE: &str = "ConfigureMaskinportenClient";
+/// The built-in client's interface, injected by code that asks for tokens itself.
+pub const BUILTIN_CLIENT: &str = "IMaskinportenClient";
 /// `UseMaskinportenAuthorization` and kin, with the `-isation` spellings of 8.5 and 8.6.
 pub const BUILTIN_AUTHORIZATION: [&str; 4] = [
     "UseMaskinportenAuthorization",
@@ -219,12 +221,13 @@ pub fn call_names() -> Vec<&'static str> {
 }
 
 /// Every type name `queries/type_references.scm` captures.
-pub const TYPE_REFERENCE_NAMES: [&str; 5] = [
+pub const TYPE_REFERENCE_NAMES: [&str; 6] = [
     TOKEN_SERVICE,
     SHIM_TYPES[0],
     SHIM_TYPES[1],
     TOKEN_CACHE,
     SETTINGS_TYPE,
+    BUILTIN_CLIENT,
 ];
 
 /// Words one of which every C# file the extractor can report something in contains, spelled as
@@ -303,6 +306,39 @@ pub const KEY_MATERIAL: [&str; 6] = [
     "CertificatePkcs12Path",
     "CertificateStoreThumbprint",
 ];
+
+/// The legacy `Environment` names and the Maskinporten URL (the built-in `Authority`) each
+/// stands for.
+pub const ENVIRONMENTS: [(&str, &str); 4] = [
+    ("prod", "https://maskinporten.no/"),
+    ("test", "https://test.maskinporten.no/"),
+    ("ver1", "https://ver1.maskinporten.no/"),
+    ("ver2", "https://ver2.maskinporten.no/"),
+];
+
+/// The built-in `Authority` for a legacy `Environment` (empty stays empty: a placeholder).
+pub fn authority_of(environment: &str) -> Option<&'static str> {
+    if environment.is_empty() {
+        return Some("");
+    }
+    ENVIRONMENTS
+        .iter()
+        .find(|(name, _)| *name == environment)
+        .map(|(_, url)| *url)
+}
+
+/// The legacy `Environment` for a built-in `Authority` URL (with or without its trailing slash;
+/// empty stays empty).
+pub fn environment_of(authority: &str) -> Option<&'static str> {
+    let wanted = authority.trim().trim_end_matches('/');
+    if wanted.is_empty() {
+        return Some("");
+    }
+    ENVIRONMENTS
+        .iter()
+        .find(|(_, url)| url.trim_end_matches('/').eq_ignore_ascii_case(wanted))
+        .map(|(name, _)| *name)
+}
 
 /// Whether `key` is one of `names`, compared as configuration compares keys.
 pub fn is_one_of(key: &str, names: &[&str]) -> bool {

@@ -240,30 +240,54 @@ fn one_line(code: &str) -> String {
         .replace(" .", ".")
 }
 
-/// `using Altinn.App.Api.Extensions;` when the file does not import it yet: where it sorts among
-/// the file's usings (System ones first, as `dotnet format` orders them), or after the last.
-/// Every fix in a file that adds a built-in call carries the same edit; the engine applies it
-/// once.
+/// `using Altinn.App.Api.Extensions;` when the file does not import it yet. Every fix in a file
+/// that adds a built-in call carries the same edit; the engine applies it once.
 pub fn builtin_using(file: &Arc<SourceFile>) -> Option<Edit> {
-    if imports(&file.text, BUILTIN_EXTENSIONS_NAMESPACE) {
-        return None;
-    }
+    add_usings(file, &[BUILTIN_EXTENSIONS_NAMESPACE]).pop()
+}
+
+/// `using NS;` for each namespace the file does not import yet, where it sorts among the file's
+/// usings (System ones first, as `dotnet format` orders them), or after the last; usings that
+/// go to the same place are one edit.
+pub fn add_usings(file: &Arc<SourceFile>, namespaces: &[&str]) -> Vec<Edit> {
     let eol = text::line_ending(file);
+    let mut wanted: Vec<&str> = namespaces
+        .iter()
+        .copied()
+        .filter(|ns| !imports(&file.text, ns))
+        .collect();
+    wanted.sort_unstable();
+    let mut edits: Vec<Edit> = Vec::new();
+    for namespace in wanted {
+        let Some((at, lead)) = using_position(file, namespace) else {
+            continue;
+        };
+        let line = format!("using {namespace};{eol}");
+        match edits.iter_mut().find(|e| e.site.span.start == at) {
+            Some(edit) => edit.replacement.push_str(&line),
+            None => edits.push(Edit {
+                site: Site::new(file, Span::new(at, at)),
+                replacement: format!("{lead}{line}"),
+            }),
+        }
+    }
+    edits
+}
+
+/// Where `using namespace;` goes, and what must come before it (a line ending when the file's
+/// last using has none).
+fn using_position(file: &SourceFile, namespace: &str) -> Option<(usize, &'static str)> {
     let mut offset = file.text_offset();
     let mut insert_at = None;
     let mut last_using_end = None;
     for line in file.text.split_inclusive('\n') {
         let trimmed = line.trim();
         if let Some(rest) = trimmed.strip_prefix("using ") {
-            let namespace = rest.trim_end_matches(';').trim();
+            let written = rest.trim_end_matches(';').trim();
             let is_plain = !rest.contains('=') && !rest.starts_with("static ");
             // System namespaces conventionally come first; sort among the others.
-            let is_system = namespace == "System" || namespace.starts_with("System.");
-            if is_plain
-                && !is_system
-                && insert_at.is_none()
-                && namespace > BUILTIN_EXTENSIONS_NAMESPACE
-            {
+            let is_system = written == "System" || written.starts_with("System.");
+            if is_plain && !is_system && insert_at.is_none() && written > namespace {
                 insert_at = Some(offset);
             }
             last_using_end = Some(offset + line.len());
@@ -273,16 +297,8 @@ pub fn builtin_using(file: &Arc<SourceFile>) -> Option<Edit> {
         offset += line.len();
     }
     let at = insert_at.or(last_using_end)?;
-    // A file without a final newline after its last using needs one before the new line.
-    let lead = if at == file.text_offset() + file.text.len() && !file.text.ends_with('\n') {
-        eol
-    } else {
-        ""
-    };
-    Some(Edit {
-        site: Site::new(file, Span::new(at, at)),
-        replacement: format!("{lead}using {BUILTIN_EXTENSIONS_NAMESPACE};{eol}"),
-    })
+    let at_end = at == file.text_offset() + file.text.len() && !file.text.ends_with('\n');
+    Some((at, if at_end { text::line_ending(file) } else { "" }))
 }
 
 /// Whether the text has `using NS;` or `global using NS;`.

@@ -39,6 +39,19 @@ fn parent_of(path: &str) -> &str {
     path.rsplit_once(':').map_or("", |(p, _)| p)
 }
 
+/// Renames a key, keeping its quotes.
+pub fn rename_key(file: &AppSettingsFile, entry: &ConfigEntry, to: &str) -> Edit {
+    let site = Site::new(&file.file, entry.key_span);
+    let quote = site
+        .text()
+        .chars()
+        .next()
+        .filter(|c| *c == '"' || *c == '\'')
+        .map(String::from)
+        .unwrap_or_default();
+    Edit::replace(site, format!("{quote}{to}{quote}"))
+}
+
 /// The direct children of `parent` ("" for the root object).
 fn siblings<'a>(file: &'a AppSettingsFile, parent: &'a str) -> Vec<&'a ConfigEntry> {
     if parent.is_empty() {

@@ -234,6 +234,10 @@ pub struct ConfigureLambda {
     pub assignments: Vec<Assignment>,
     /// Statements that are not such assignments.
     pub other_statements: Vec<Span>,
+    /// Local variables the lambda reads that were filled from configuration before it was
+    /// registered, traced to that read: their values are fixed when that line ran, not when the
+    /// lambda runs. Traced for `ConfigureMaskinportenClient` only.
+    pub captured: Vec<SettingsSource>,
 }
 
 /// One legacy registration call.
@@ -383,7 +387,13 @@ pub struct BuiltinSettingsUse {
 #[derive(Debug, Clone)]
 pub struct BuiltinClient {
     pub site: Site,
+    /// `UseMaskinportenAuthorization` with its position.
+    pub method_site: Site,
     pub exchange: bool,
     /// The scope arguments, each with its place; None for an argument that is not a literal.
     pub scopes: Vec<(Option<String>, Site)>,
+    /// The builder it is called on, when that is a call (`services.AddHttpClient<T>()`).
+    pub builder: Option<crate::facts::csharp::ReceiverCall>,
+    /// The parameters of the method it sits in: (type, name).
+    pub parameters: Vec<(String, String)>,
 }

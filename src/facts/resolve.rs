@@ -31,6 +31,8 @@ pub struct ProjectFacts {
     pub builtin_clients: Vec<BuiltinClient>,
     /// Uses of the built-in client's `MaskinportenSettings` type.
     pub builtin_settings: Vec<BuiltinSettingsUse>,
+    /// Classes that inject the built-in `IMaskinportenClient` (one place per class).
+    pub builtin_client_injections: Vec<crate::core::Site>,
     /// Start-up steps of the files that set up the host, file by file.
     pub startup: Vec<crate::facts::csharp::startup::StartupEvent>,
     /// Project classes implementing `IClientDefinition`.
@@ -345,6 +347,13 @@ fn resolve_call(call: &Call, imports: &Imports, symbols: &Symbols, facts: &mut P
         _ if catalogue::BUILTIN_AUTHORIZATION.contains(&name) && !symbols.declares_method(name) => {
             facts.builtin_clients.push(BuiltinClient {
                 site: call.site.clone(),
+                method_site: call.method_site.clone(),
+                builder: call.receiver_call.clone(),
+                parameters: call
+                    .enclosing_method
+                    .as_ref()
+                    .map(|m| m.parameters.clone())
+                    .unwrap_or_default(),
                 exchange: call.name.contains("Altinn"),
                 scopes: call
                     .args
@@ -641,6 +650,10 @@ fn resolve_type_refs(
                     class_name: r.class.clone(),
                     site: r.site.clone(),
                 });
+            }
+            catalogue::BUILTIN_CLIENT if is_declaration(r.context) && !seen.contains(&group) => {
+                seen.push(group);
+                facts.builtin_client_injections.push(r.site.clone());
             }
             catalogue::SETTINGS_TYPE
                 if is_builtin_settings_type(

@@ -96,7 +96,7 @@ fn steps(findings: &[&Finding]) -> Vec<Step> {
     );
     step(
         &mut steps,
-        "Rename these Key Vault secrets to the built-in client's keys before deploying (Authority takes the Maskinporten URL)",
+        "Rename these Key Vault secrets before deploying, to the names the client reads (an Authority takes the Maskinporten URL, an Environment its name: prod, test, ver1, ver2)",
         items(findings, |o| match o {
             Outside::RenameSecret { name, to } => Some(format!("{name} → {to}")),
             _ => None,

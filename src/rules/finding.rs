@@ -29,8 +29,8 @@ pub enum Circumstance {
     NoKeyVaultNames,
     /// `--studio-scopes` shows that the scope is not selected in Altinn Studio.
     NotSelectedInStudio,
-    /// The app is on Altinn.App 9.
-    AltinnApp9,
+    /// The app is on Altinn.App 9.0.0-preview.1 to .5, before "one identity per app".
+    AltinnApp9Early,
     /// The construct does not compile on the app's Altinn.App version (9.0.0-preview.6 and
     /// later removed it).
     DoesNotCompile,
@@ -47,7 +47,7 @@ impl Circumstance {
             Circumstance::EmptyPlaceholder => "for empty placeholders",
             Circumstance::NoKeyVaultNames => "without Key Vault names",
             Circumstance::NotSelectedInStudio => "with `--studio-scopes` for a scope not selected",
-            Circumstance::AltinnApp9 => "on Altinn.App 9",
+            Circumstance::AltinnApp9Early => "on Altinn.App 9.0.0-preview.1 to .5",
             Circumstance::DoesNotCompile => {
                 "where it does not compile (Altinn.App 9.0.0-preview.6 and later)"
             }

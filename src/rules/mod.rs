@@ -10,6 +10,7 @@
 //! fixture that shows it.
 
 mod blockers;
+mod keep_on_legacy;
 mod keyvault_secrets;
 mod mp101_legacy_typed_client;
 mod mp102_legacy_named_client;

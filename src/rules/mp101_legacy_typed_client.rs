@@ -19,6 +19,10 @@ configuration section, a settings object, a `with` copy) and with or without a c
 Calls of a project's own method with the same name are not reported; calls inside such a helper
 are.
 
+| Altinn.App 8 | 9.0.0-preview.1 to .5 | 9.0.0-preview.6 and later |
+|---|---|---|
+| error; migrated to the built-in client when nothing blocks it | error; the same, and the code compiles only with the project's own legacy PackageReference from preview.4 (MP110) | error while it can migrate; **info** when only MP901, MP902 or MP903 block it: it stays on the legacy package, the supported way to a second identity (MP110 adds the reference) |
+
 ## Why it matters
 The legacy handler signs tokens with credentials the app manages itself (appsettings, Key Vault).
 The built-in client uses the credentials Altinn Studio provisions for the scopes selected in

@@ -16,6 +16,10 @@ Finds `AddMaskinportenHttpClient<TClientDefinition>("name", settings[, configure
 legacy `Altinn.ApiClients.Maskinporten` library in an Altinn app. The name may be a literal, a
 string constant of the project or `nameof(...)`.
 
+| Altinn.App 8 | 9.0.0-preview.1 to .5 | 9.0.0-preview.6 and later |
+|---|---|---|
+| error; migrated to the built-in client when nothing blocks it | error; the same, and the code compiles only with the project's own legacy PackageReference from preview.4 (MP110) | error while it can migrate; **info** when only MP901, MP902 or MP903 block it: it stays on the legacy package, the supported way to a second identity (MP110 adds the reference) |
+
 ## Why it matters
 Clients created with `IHttpClientFactory.CreateClient("name")` get their token from the legacy
 handler, which uses credentials the app manages itself instead of the ones Altinn Studio

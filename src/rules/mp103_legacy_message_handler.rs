@@ -18,6 +18,10 @@ library on an `IHttpClientBuilder` made by anything: `AddHttpClient`, Refit's `A
 the DAN client's `AddDanClient`. The handler looks its settings up by key in the definitions
 registered with `RegisterMaskinportenClientDefinition` (MP104).
 
+| Altinn.App 8 | 9.0.0-preview.1 to .5 | 9.0.0-preview.6 and later |
+|---|---|---|
+| error; migrated to the built-in client when nothing blocks it | error; the same, and the code compiles only with the project's own legacy PackageReference from preview.4 (MP110) | error while it can migrate; **info** when only MP901, MP902 or MP903 block it: it stays on the legacy package, the supported way to a second identity (MP110 adds the reference) |
+
 ## Why it matters
 The handler signs tokens with credentials the app manages itself. When no definition is
 registered under the key, the first request throws. Altinn.App 9 no longer brings the legacy

@@ -20,6 +20,10 @@ pub static RULE: Rule = Rule {
 Finds `RegisterMaskinportenClientDefinition<TClientDefinition>(key, settings)` of the legacy
 library in an Altinn app, and lists the message handlers (MP103) that use its key.
 
+| Altinn.App 8 | 9.0.0-preview.1 to .5 | 9.0.0-preview.6 and later |
+|---|---|---|
+| error; migrated to the built-in client when nothing blocks it | error; the same, and the code compiles only with the project's own legacy PackageReference from preview.4 (MP110) | error while it can migrate; **info** when only MP901, MP902 or MP903 block it: it stays on the legacy package, the supported way to a second identity (MP110 adds the reference) |
+
 ## Why it matters
 The definition holds the credentials the legacy handlers sign with. Since legacy 9.0 an
 `IConfiguration` argument is bound when the line runs, which in the app template is before

@@ -16,6 +16,10 @@ pub static RULE: Rule = Rule {
 Finds `using` directives (plain, `global`, alias) that import a namespace of the legacy
 `Altinn.ApiClients.Maskinporten` library.
 
+| Altinn.App 8 | 9.0.0-preview.1 to .5 | 9.0.0-preview.6 and later |
+|---|---|---|
+| warning: compiles because the package arrives transitively | warning: from preview.4 compiles only with the project's own reference (MP110) | warning, as preview.4 and later |
+
 ## Why it matters
 On Altinn.App 8 the legacy package arrives transitively, so these compile without a package
 reference; Altinn.App 9 drops it and every such file stops compiling.
@@ -46,9 +50,17 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             .iter()
             .any(|r| r.site.file.path == path)
     };
+    let why = if context.is_v9() {
+        format!(
+            "Altinn.App 9 no longer brings the package, so it compiles only with the project's own PackageReference ({})",
+            Code::MP110
+        )
+    } else {
+        "it compiles on Altinn.App 8 only because the package arrives transitively, and Altinn.App 9 drops it".to_string()
+    };
     for using in &context.facts.legacy_usings {
         let message = format!(
-            "`{}` imports the legacy Maskinporten library; it compiles on Altinn.App 8 only because the package arrives transitively, and Altinn.App 9 drops it.",
+            "`{}` imports the legacy Maskinporten library; {why}.",
             using.namespace
         );
         let withheld = if file_uses(&using.site.file.path) {

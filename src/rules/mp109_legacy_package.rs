@@ -15,6 +15,10 @@ pub static RULE: Rule = Rule {
 Finds `<PackageReference Include="Altinn.ApiClients.Maskinporten" />` in an app's project file or
 in a `Directory.Build.props` above it (the version may come from `Directory.Packages.props`).
 
+| Altinn.App 8 | 9.0.0-preview.1 to .5 | 9.0.0-preview.6 and later |
+|---|---|---|
+| warning; removed once nothing uses the library | the same | the same; kept while a registration stays on the legacy package |
+
 ## Why it matters
 The reference keeps the legacy library in the app after the migration. On Altinn.App 8 removing
 it does not remove the namespace (the package still arrives transitively, pinned to 8.0.1); on
@@ -54,6 +58,15 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
     let Some(reference) = context.project.and_then(|p| p.legacy_reference.as_ref()) else {
         return;
     };
+    // On 9.0.0-preview.6 and later a registration that stays on the legacy package needs it.
+    let facts = context.facts;
+    if facts
+        .registrations
+        .iter()
+        .any(|r| context.assessment.stays_on_legacy_package(facts, r))
+    {
+        return;
+    }
     let version = reference.version.as_deref().unwrap_or("no version");
     let mut finding = Finding::new(
         &RULE,

@@ -76,9 +76,13 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
         && facts.token_services.is_empty()
         && facts.legacy_options.is_empty()
         && facts.legacy_usings.is_empty());
+    let moves_to_legacy = !uses_legacy && super::keep_on_legacy::moves_identity(context);
     let reference = project.legacy_reference.as_ref();
     let referenced = reference.is_some_and(|r| !r.conditional);
-    if !uses_legacy || referenced || !legacy_package_needs_own_reference(project) {
+    if !(uses_legacy || moves_to_legacy)
+        || referenced
+        || !legacy_package_needs_own_reference(project)
+    {
         return;
     }
     let version = project
@@ -92,9 +96,16 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
     let mut finding = Finding::new(
         &RULE,
         anchor,
-        format!(
-            "Code in the project uses {LEGACY_PACKAGE}, but Altinn.App{version} no longer brings the package and the project has no explicit, unconditional PackageReference to it: the build fails."
-        ),
+        if moves_to_legacy {
+            format!(
+                "With --credentials keep, {}'s fix moves the app's own identity to {LEGACY_PACKAGE}, but Altinn.App{version} does not bring the package and the project has no explicit, unconditional PackageReference to it: the build would fail.",
+                Code::MP201
+            )
+        } else {
+            format!(
+                "Code in the project uses {LEGACY_PACKAGE}, but Altinn.App{version} no longer brings the package and the project has no explicit, unconditional PackageReference to it: the build fails."
+            )
+        },
     );
     let uses = facts
         .registrations

@@ -1,6 +1,7 @@
 //! MP201 custom-config-path: ConfigureMaskinportenClient("X") points the built-in client at a section of the app's configuration.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP201`.
 
+use super::keep_on_legacy;
 use super::{Adjustment, Circumstance, Code, Context, Finding, Rule, Severity, Shift};
 use crate::assess::VersionModel;
 use crate::core::Site;
@@ -12,10 +13,16 @@ pub static RULE: Rule = Rule {
     code: Code::MP201,
     name: "custom-config-path",
     severity: Severity::Warning,
-    adjustments: &[Adjustment {
-        when: Circumstance::DoesNotCompile,
-        shift: Shift::To(Severity::Error),
-    }],
+    adjustments: &[
+        Adjustment {
+            when: Circumstance::AltinnApp9Early,
+            shift: Shift::To(Severity::Error),
+        },
+        Adjustment {
+            when: Circumstance::DoesNotCompile,
+            shift: Shift::To(Severity::Error),
+        },
+    ],
     summary: "ConfigureMaskinportenClient(\"X\") points the built-in client at a section of the app's configuration",
     check,
     doc: r#"## What it does
@@ -24,8 +31,8 @@ Altinn.App version:
 
 | | Altinn.App 8 | 9.0.0-preview.1 to .5 | 9.0.0-preview.6 and later |
 |---|---|---|---|
-| reported | a path other than `MaskinportenSettings` (compared without case), or a path not statically known | same | **every** call: an error |
-| what happens | the built-in client binds that section instead of the provisioned one | same | the method is gone: the app does not compile |
+| reported | a path other than `MaskinportenSettings` (compared without case), or a path not statically known: warning | same: error | **every** call: error |
+| what happens | the built-in client binds that section instead of the provisioned one | same, and the default client also mints the workflow engine's service-owner tokens, which the preview.4 changelog says not to redirect | the method is gone: the app does not compile |
 
 ## Why it matters
 Altinn Studio provisions the app's Maskinporten credentials at the default `MaskinportenSettings`
@@ -90,13 +97,20 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
 /// Altinn.App 8 and the early 9 previews: the call moves the built-in client off the
 /// provisioned section.
 fn custom_path(context: &Context, o: &ClientOverride, path: &str) -> Finding {
+    let v9 = context.is_v9();
+    let tail = if v9 {
+        " On Altinn.App 9 the default client also mints the workflow engine's service-owner tokens, so this redirects what the app's own process authenticates as."
+    } else {
+        ""
+    };
     let f = Finding::new(
         &RULE,
         o.site.clone(),
         format!(
-            "The built-in Maskinporten client is bound to \"{path}\", but Altinn Studio provisions credentials only at \"MaskinportenSettings\": the app keeps signing with the credentials it manages itself, and scopes selected in Studio are not used."
+            "The built-in Maskinporten client is bound to \"{path}\", but Altinn Studio provisions credentials only at \"MaskinportenSettings\": the app keeps signing with the credentials it manages itself, and scopes selected in Studio are not used.{tail}"
         ),
-    );
+    )
+    .when_if(v9, Circumstance::AltinnApp9Early);
     let f = with_sections(context, f, path);
     if context.keep() {
         return f
@@ -130,7 +144,7 @@ fn removed_method(context: &Context, o: &ClientOverride) -> Finding {
         _ => f,
     };
     if context.keep() {
-        return f.withheld("With --credentials keep the identity moves to the legacy package; that rewrite is not automated yet.");
+        return keep_on_legacy::finding(context, o, f);
     }
     removal(
         f,

@@ -55,7 +55,7 @@ No fix is offered: whether the app should keep its own credentials is a decision
 "#,
     adjustments: &[
         Adjustment {
-            when: Circumstance::AltinnApp9,
+            when: Circumstance::AltinnApp9Early,
             shift: Shift::To(Severity::Error),
         },
         Adjustment {
@@ -92,7 +92,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             VersionModel::V8 => (String::new(), None),
             VersionModel::V9Early => (
                 " On Altinn.App 9 the default client also mints the workflow engine's service-owner tokens, so this changes what the app's own process authenticates as.".to_string(),
-                Some(Circumstance::AltinnApp9),
+                Some(Circumstance::AltinnApp9Early),
             ),
             VersionModel::V9 => (
                 format!(" ConfigureMaskinportenClient does not compile on Altinn.App 9.0.0-preview.6 and later: {WAYS_OUT}."),
@@ -117,7 +117,12 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
     }
     let mut seen = HashSet::new();
     for u in &context.facts.builtin_settings {
-        let key = (u.site.file.path.clone(), u.class_name.clone(), u.how);
+        // One finding per class for each thing it does; any use of the type is one thing.
+        let how = match u.how {
+            SettingsUse::Injects => SettingsUse::Names,
+            other => other,
+        };
+        let key = (u.site.file.path.clone(), u.class_name.clone(), how);
         if !seen.insert(key) {
             continue;
         }
@@ -152,7 +157,7 @@ fn settings_use(u: &BuiltinSettingsUse, model: VersionModel) -> Option<Finding> 
         (_, SettingsUse::Injects | SettingsUse::Names) => return None,
         (VersionModel::V9Early, SettingsUse::Configures) => (
             " On Altinn.App 9 the default client also mints the workflow engine's service-owner tokens.".to_string(),
-            Some(Circumstance::AltinnApp9),
+            Some(Circumstance::AltinnApp9Early),
         ),
         _ => (String::new(), None),
     };

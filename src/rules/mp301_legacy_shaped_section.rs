@@ -3,7 +3,9 @@
 
 use super::sections;
 use super::{Adjustment, Circumstance, Code, Context, Finding, Rule, Severity, Shift};
-use crate::core::catalogue::{CREDENTIAL_KEYS, DEFAULT_SECTION, LEGACY_KEYS, is_one_of};
+use crate::core::catalogue::{
+    CREDENTIAL_KEYS, DEFAULT_SECTION, LEGACY_KEYS, authority_of, is_one_of,
+};
 use crate::edit::{Edit, Fix, Safety, json as json_edit};
 use crate::facts::appsettings::{AppSettingsFile, ConfigEntry};
 
@@ -19,6 +21,10 @@ binds) in an appsettings file when it holds keys of the legacy `Altinn.ApiClient
 settings: `Environment`, `EncodedJwk`, `EncodedX509`, `Scope`, `ExhangeToAltinnToken`,
 `EnableDebugLogging`, certificate and enterprise-user keys. Keys compare without case, as
 configuration does. In `appsettings.Development.json` (local only) it is an info.
+
+| Altinn.App 8 | 9.0.0-preview.1 to .5 | 9.0.0-preview.6 and later |
+|---|---|---|
+| warning (info in local-only files) | the same | not reported: the built-in client binds no section of the app's configuration (MP309 reports the section as unread) |
 
 ## Why it matters
 Altinn Studio provisions the built-in client's credentials into the same `MaskinportenSettings`
@@ -171,19 +177,19 @@ fn keep_fix(
             "encodedjwk" if has("JwkBase64") => {
                 return Err("the section has both EncodedJwk and JwkBase64".into());
             }
-            "encodedjwk" => edits.push(rename(file, entry, "JwkBase64")),
+            "encodedjwk" => edits.push(json_edit::rename_key(file, entry, "JwkBase64")),
             "environment" if has("Authority") => {
                 return Err("the section has both Environment and Authority".into());
             }
             "environment" => {
                 let value = entry.value.as_config_string().unwrap_or_default();
-                let url = authority(&value).ok_or_else(|| {
+                let url = authority_of(&value).ok_or_else(|| {
                     format!(
                         "Environment \"{value}\" has no Maskinporten URL ({})",
                         Code::MP308
                     )
                 })?;
-                edits.push(rename(file, entry, "Authority"));
+                edits.push(json_edit::rename_key(file, entry, "Authority"));
                 edits.push(Edit {
                     site: sections::value_site(file, entry),
                     replacement: format!("\"{url}\""),
@@ -206,32 +212,4 @@ fn keep_fix(
         ),
         edits,
     })
-}
-
-/// The built-in `Authority` for a legacy `Environment` (empty stays empty: a placeholder).
-fn authority(environment: &str) -> Option<&'static str> {
-    match environment {
-        "" => Some(""),
-        "prod" => Some("https://maskinporten.no/"),
-        "test" => Some("https://test.maskinporten.no/"),
-        "ver1" => Some("https://ver1.maskinporten.no/"),
-        "ver2" => Some("https://ver2.maskinporten.no/"),
-        _ => None,
-    }
-}
-
-/// Renames a key, keeping its quotes.
-fn rename(file: &AppSettingsFile, entry: &ConfigEntry, to: &str) -> Edit {
-    let site = sections::key_site(file, entry);
-    let quote = site
-        .text()
-        .chars()
-        .next()
-        .filter(|c| *c == '"' || *c == '\'')
-        .map(String::from)
-        .unwrap_or_default();
-    Edit {
-        site,
-        replacement: format!("{quote}{to}{quote}"),
-    }
 }

@@ -18,6 +18,10 @@ a deployed appsettings file, when the built-in client binds that section (no
 `ConfigureMaskinportenClient` moves it). An error when a value is set; a section with only empty
 placeholders is an info, and so is anything in `appsettings.Development.json`.
 
+| Altinn.App 8 | 9.0.0-preview.1 to .5 | 9.0.0-preview.6 and later |
+|---|---|---|
+| error with a value, info for empty placeholders | the same; the preview.4 changelog forbids own credentials there | not reported: nothing merges with the provisioned credentials any more (MP309) |
+
 ## Why it matters
 Altinn Studio writes the provisioned `maskinporten-settings.json` after the appsettings files, and
 configuration merges key by key: the provisioned `ClientId` replaces the app's, but an app

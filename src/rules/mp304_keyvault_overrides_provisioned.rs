@@ -19,6 +19,10 @@ into a section the built-in client binds (`MaskinportenSettings--ClientId` is
 when `ConfigureMaskinportenClient("myapp:MaskinportenSettings")` binds it), in an app that adds
 Key Vault as a configuration source.
 
+| Altinn.App 8 | 9.0.0-preview.1 to .5 | 9.0.0-preview.6 and later |
+|---|---|---|
+| warning | the same | not reported: the built-in client reads no Key Vault value; such secrets are orphans (MP305) |
+
 ## Why it matters
 Key Vault is added after `ConfigureAppWebHost`, so it is the last source and wins key by key over
 the provisioned `maskinporten-settings.json`: the app keeps signing with the old client (or a mix

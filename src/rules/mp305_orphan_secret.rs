@@ -17,6 +17,10 @@ With Key Vault names given, reports secrets whose name mentions Maskinporten and
 section the app reads: not the settings of a legacy registration, not a section the built-in
 client binds.
 
+| Altinn.App 8 | 9.0.0-preview.1 to .5 | 9.0.0-preview.6 and later |
+|---|---|---|
+| secrets under no section the app reads | the same | also every secret under the built-in section: the built-in client reads none of the app's configuration |
+
 ## Why it matters
 A private key nobody uses is still a key someone can use. Orphans are usually what is left after
 an earlier migration or a renamed section, and a renamed section that was meant to be read is a

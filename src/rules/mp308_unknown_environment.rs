@@ -4,7 +4,7 @@
 use super::sections;
 use super::{Adjustment, Circumstance, Code, Context, Finding, Rule, Severity, Shift};
 use crate::assess::sections::Reader;
-use crate::core::catalogue::{LEGACY_KEYS, is_one_of};
+use crate::core::catalogue::{LEGACY_KEYS, authority_of, is_one_of};
 use crate::facts::appsettings::ConfigValue;
 
 pub static RULE: Rule = Rule {
@@ -42,8 +42,6 @@ No fix is offered: which Maskinporten environment was meant is for a person to d
     ..Rule::DEFAULTS
 };
 
-const KNOWN: [&str; 4] = ["prod", "test", "ver1", "ver2"];
-
 fn check(context: &Context, out: &mut Vec<Finding>) {
     let legacy_reads: Vec<&String> = context
         .assessment
@@ -64,7 +62,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             let ConfigValue::Str(value) = &entry.value else {
                 continue;
             };
-            if value.trim().is_empty() || KNOWN.contains(&value.as_str()) {
+            if value.trim().is_empty() || authority_of(value).is_some() {
                 continue;
             }
             let read = legacy_reads.iter().any(|p| p.eq_ignore_ascii_case(section));

@@ -20,6 +20,10 @@ the local functions and methods they call in the same file, such as the template
 `ConfigureWebHostBuilder`) and reports `AddAzureKeyVaultAsConfigProvider()` or
 `AddAzureKeyVault(...)` when it runs before `ConfigureAppWebHost(...)`.
 
+| Altinn.App 8 | 9.0.0-preview.1 to .5 | 9.0.0-preview.6 and later |
+|---|---|---|
+| warning, safe fix | the same | not reported: the built-in client's credentials no longer come from the app's configuration, so the order decides nothing for it |
+
 ## Why it matters
 Configuration sources added later win. `ConfigureAppWebHost` adds the provisioned
 `maskinporten-settings.json`, the runtime secret files and `appsettings.Local.json`; Key Vault

@@ -2,13 +2,14 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP402`.
 
 use super::{Code, Context, Finding, Rule, Severity};
+use crate::assess::VersionModel;
 use crate::core::Site;
 use crate::core::Span;
 use crate::core::catalogue::KEY_MATERIAL;
 use crate::discover::PackageVersion;
 use crate::facts::appsettings::ConfigValue;
 use crate::facts::csharp::startup::StartupKind;
-use crate::facts::model::{Registration, SettingsSource};
+use crate::facts::model::{ClientOverrideArgument, Registration, SettingsSource};
 
 pub static RULE: Rule = Rule {
     code: Code::MP402,
@@ -23,9 +24,16 @@ a legacy Maskinporten registration: `section.Bind(settings)`, `section.Get<T>()`
 `IConfiguration` overloads of `AddMaskinportenHttpClient` / `RegisterMaskinportenClientDefinition`,
 which bind at registration since legacy 9.0 (an app on Altinn.App 8 without its own package
 reference gets legacy 8.0.1 transitively, which binds lazily; Altinn.App 8.12.0-8.12.6 brought
-10.0.1). It fires when the section's signing key (or the single key read) is not in the deployed appsettings files (empty
-or missing: it must come from a source added later) or when Key Vault names show secrets under
-the section.
+10.0.1). It also reports settings read into a variable that a
+`ConfigureMaskinportenClient(o => ...)` lambda copies: the lambda runs late, the variable was
+filled early (Altinn.App 8 and 9.0.0-preview.1 to .5; on preview.6 the call does not compile,
+MP202). It fires when the section's signing key (or the single key read) is not in the deployed
+appsettings files (empty or missing: it must come from a source added later) or when Key Vault
+names show secrets under the section.
+
+| Altinn.App 8 | 9.0.0-preview.1 to .5 | 9.0.0-preview.6 and later |
+|---|---|---|
+| `IConfiguration` overloads only with an explicit legacy reference of 9.0 or later (or on 8.12.0-8.12.6) | the same, and without an explicit reference (9.0.0-preview.4 and later need one: MP110) | as preview.1 to .5; reads copied by `ConfigureMaskinportenClient` are not reported (the call does not compile) |
 
 ## Why it matters
 The app template runs `RegisterCustomAppServices` before `ConfigureAppWebHost` and before Key
@@ -86,6 +94,55 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
         );
     }
     key_reads(context, &mut seen, out);
+    captured_by_override(context, &mut seen, out);
+}
+
+/// `var s = section.Get<T>(); services.ConfigureMaskinportenClient(o => o.ClientId = s.ClientId)`:
+/// the lambda runs late, but `s` was filled when its line ran. Not on Altinn.App
+/// 9.0.0-preview.6+, where the call itself does not compile (MP202).
+fn captured_by_override(context: &Context, seen: &mut Vec<Span>, out: &mut Vec<Finding>) {
+    if context.assessment.model == VersionModel::V9 {
+        return;
+    }
+    for o in &context.facts.client_overrides {
+        let ClientOverrideArgument::Lambda(lambda) = &o.argument else {
+            continue;
+        };
+        for source in &lambda.captured {
+            let SettingsSource::Variable {
+                name,
+                read_at: Some(read),
+                ..
+            } = source
+            else {
+                continue;
+            };
+            let Some(path) = source.section_path() else {
+                continue;
+            };
+            if seen.contains(read) {
+                continue;
+            }
+            let Some(why) = values_arrive_later(context, path) else {
+                continue;
+            };
+            seen.push(*read);
+            out.push(
+                Finding::new(
+                    &RULE,
+                    Site {
+                        file: o.site.file.clone(),
+                        span: *read,
+                    },
+                    format!(
+                        "This line reads section \"{path}\" into `{name}` while services are registered, before ConfigureAppWebHost and Key Vault add their sources; {why}. The ConfigureMaskinportenClient lambda runs later but copies `{name}`, so the client gets empty or stale credentials."
+                    ),
+                )
+                .related(o.site.clone(), "the override that copies these values")
+                .withheld("Making the read lazy changes the code's structure; a person does it."),
+            );
+        }
+    }
 }
 
 /// `config["A:B"]` / `config.GetValue<T>("A:B")` in the settings a registration is built from
@@ -196,9 +253,11 @@ fn legacy_binds_eagerly(context: &Context) -> bool {
         .and_then(PackageVersion::parse);
     match explicit {
         Some(v) => v.is_at_least((9, 0, 0)),
-        // Transitive: Altinn.App 8.12.0-8.12.6 brought 10.0.1, every other 8.x brings 8.0.1.
+        // Transitive: Altinn.App 8.12.0-8.12.6 brought 10.0.1, every other 8.x brings 8.0.1; on
+        // Altinn.App 9 the package must be referenced, and only 10.x targets its framework.
         None => project.altinn_version.as_ref().is_some_and(|v| {
-            v.is_at_least((8, 12, 0)) && !v.is_at_least((8, 12, 7)) && v.major == 8
+            v.major >= 9
+                || (v.is_at_least((8, 12, 0)) && !v.is_at_least((8, 12, 7)) && v.major == 8)
         }),
     }
 }

@@ -23,6 +23,10 @@ scopes: one per line, or a JSON array of strings or of objects with a `scope` fi
 scope that is not selected is an error, and a selected scope nothing requests is an info (the
 three default service-owner scopes excepted; Altinn.App 9 gets them automatically).
 
+| Altinn.App 8 | 9.0.0-preview.1 to .5 | 9.0.0-preview.6 and later |
+|---|---|---|
+| every requested scope, the service-owner defaults included (opt-in on 8) | the three default service-owner scopes are not listed: every app gets them | as preview.1 to .5 |
+
 ## Why it matters
 The provisioned client cannot get a token for a scope it was not given: the request fails with
 `invalid_scope` after the deploy.

@@ -15,6 +15,10 @@ Reports legacy registrations whose client definition is `SettingsX509ClientDefin
 `Pkcs12ClientDefinition`, `CertificateStoreClientDefinition` or a class of the project that
 implements `IClientDefinition`.
 
+| Altinn.App 8 | 9.0.0-preview.1 to .5 | 9.0.0-preview.6 and later |
+|---|---|---|
+| warning: the registration cannot migrate | the same | **info**: the registration stays on the legacy package, the supported way to a second identity |
+
 ## Why it matters
 The built-in client signs only with a JWK read from configuration (`Jwk` or `JwkBase64`). A
 client that authenticates with a certificate, or whose key comes from custom code, has no direct

@@ -19,6 +19,10 @@ section of a deployed appsettings file: `ConsumerOrgNo`, `Resource`, `Enterprise
 `OverwriteAuthorizationHeader` (other than `true`, which is what the built-in handler always
 does) and `Kid`; and a custom `ITokenCacheProvider`.
 
+| Altinn.App 8 | 9.0.0-preview.1 to .5 | 9.0.0-preview.6 and later |
+|---|---|---|
+| warning: the registration cannot migrate | the same | **info**: the registration stays on the legacy package, the supported way to a second identity |
+
 ## Why it matters
 Migrating would silently drop the claim, the exchange variant or the caching behaviour: the app
 would get a different token than today.

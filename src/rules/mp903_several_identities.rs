@@ -16,6 +16,10 @@ Reports an app whose legacy registrations read their credentials from more than 
 different configuration sections (compared without case; two sections whose `ClientId` in
 appsettings is the same count as one), or settings objects with different client ids.
 
+| Altinn.App 8 | 9.0.0-preview.1 to .5 | 9.0.0-preview.6 and later |
+|---|---|---|
+| warning | the same | **info**: one identity is the one Altinn Studio provisions, every other stays on the legacy package; it blocks only registrations that could otherwise move |
+
 ## Why it matters
 The built-in client has one identity per app: the one Altinn Studio provisions. Migrating every
 registration to it merges several Maskinporten clients into one, which then needs all their

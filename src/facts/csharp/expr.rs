@@ -5,6 +5,7 @@ use tree_sitter::Node;
 
 use crate::core::Site;
 use crate::core::{SourceFile, Span};
+use crate::facts::csharp::walk;
 use crate::facts::model::{Assignment, ConfigureLambda, Expr};
 use std::sync::Arc;
 
@@ -73,6 +74,17 @@ pub fn unwrap(node: Node) -> Node {
         "parenthesized_expression" => node.named_child(0).map_or(node, unwrap),
         "postfix_unary_expression" if node.child(1).is_some_and(|c| c.kind() == "!") => {
             node.named_child(0).map_or(node, unwrap)
+        }
+        // `x ?? throw ...` is `x` or no value at all.
+        "binary_expression"
+            if node
+                .child_by_field_name("right")
+                .is_some_and(|r| r.kind() == "throw_expression")
+                && node
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| o.kind() == "??") =>
+        {
+            node.child_by_field_name("left").map_or(node, unwrap)
         }
         _ => node,
     }
@@ -344,7 +356,31 @@ pub fn configure_lambda(lambda: Node, file: &Arc<SourceFile>) -> ConfigureLambda
         },
         assignments,
         other_statements,
+        captured: Vec::new(),
     }
+}
+
+/// The names a lambda reads members of that are not its own parameter (`legacy` in
+/// `o => o.ClientId = legacy.ClientId`), in order of first use.
+pub fn outer_names(lambda: Node, file: &SourceFile) -> Vec<String> {
+    let parameter = lambda_parameter(lambda, file);
+    let mut names: Vec<String> = Vec::new();
+    let Some(body) = lambda.child_by_field_name("body") else {
+        return names;
+    };
+    walk::preorder(body, |node, _| {
+        if node.kind() == "member_access_expression"
+            && let Some(root) = node.child_by_field_name("expression")
+            && root.kind() == "identifier"
+        {
+            let name = text(root, file);
+            if Some(name) != parameter.as_deref() && !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+        }
+        true
+    });
+    names
 }
 
 fn lambda_parameter(lambda: Node, file: &SourceFile) -> Option<String> {

@@ -64,6 +64,8 @@ pub struct EnclosingMethod {
     pub name: String,
     /// Type parameters of the method and of its class.
     pub type_params: Vec<TypeParam>,
+    /// The method's parameters: (type as written, name).
+    pub parameters: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -97,6 +99,20 @@ pub struct Call {
     pub alternative: bool,
     /// The comments inside the call, in order.
     pub comments: Vec<Span>,
+    /// The receiver, when it is itself a call: `services.AddHttpClient<I, Impl>()` before
+    /// `.UseMaskinportenAuthorization(...)`.
+    pub receiver_call: Option<ReceiverCall>,
+}
+
+/// A call that is the receiver of another: its method name, type arguments and arguments as
+/// written, and its own receiver.
+#[derive(Debug, Clone)]
+pub struct ReceiverCall {
+    pub name: String,
+    pub type_args: Vec<String>,
+    pub args: Vec<String>,
+    pub method_site: Site,
+    pub receiver: Option<Site>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -561,7 +577,14 @@ fn call<'t>(
                     let expression = argument_expression(a)?;
                     let settings = (is_registration && !is_lambda(expression))
                         .then(|| tracer.settings_source(expression, node, body));
-                    Some(argument(expression, settings, file))
+                    let mut argument = argument(expression, settings, file);
+                    if name == catalogue::CLIENT_OVERRIDE
+                        && let Some(lambda) = argument.lambda.as_mut()
+                    {
+                        lambda.captured =
+                            captured_reads(expr::unwrap(expression), node, body, file, tracer);
+                    }
+                    Some(argument)
                 })
                 .collect()
         })
@@ -579,7 +602,67 @@ fn call<'t>(
         alternative: is_inside(ancestors, "switch_expression_arm")
             || is_inside(ancestors, "conditional_expression"),
         comments: comments_in(node, file),
+        receiver_call: receiver.and_then(|r| receiver_call(r, file)),
     }
+}
+
+/// The outer variables a lambda reads that configuration was read into before `call`.
+fn captured_reads<'t>(
+    lambda: Node<'t>,
+    call: Node<'t>,
+    body: Node<'t>,
+    file: &'t SourceFile,
+    tracer: &mut Tracer<'t>,
+) -> Vec<SettingsSource> {
+    expr::outer_names(lambda, file)
+        .iter()
+        .filter_map(|name| tracer.variable(name, call.start_byte(), body))
+        .filter(|source| {
+            matches!(
+                source,
+                SettingsSource::Variable {
+                    read_at: Some(_),
+                    ..
+                }
+            )
+        })
+        .collect()
+}
+
+/// The receiver as a call, when it is one.
+fn receiver_call(receiver: Node, file: &Arc<SourceFile>) -> Option<ReceiverCall> {
+    if receiver.kind() != "invocation_expression" {
+        return None;
+    }
+    let function = receiver.child_by_field_name("function")?;
+    let (name_node, inner) = match function.kind() {
+        "member_access_expression" => (
+            function.child_by_field_name("name")?,
+            function.child_by_field_name("expression"),
+        ),
+        _ => (function, None),
+    };
+    let (name, type_list) = generic_parts(name_node, file);
+    let args = receiver
+        .child_by_field_name("arguments")
+        .map(|list| {
+            let mut cursor = list.walk();
+            list.named_children(&mut cursor)
+                .filter(|c| c.kind() == "argument")
+                .map(|a| text(a, file).to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(ReceiverCall {
+        name,
+        type_args: type_arguments(type_list, file)
+            .into_iter()
+            .map(|t| t.text)
+            .collect(),
+        args,
+        method_site: site(name_node, file),
+        receiver: inner.map(|i| site(i, file)),
+    })
 }
 
 /// The comment nodes inside `node`, in order.
@@ -648,6 +731,7 @@ fn chained_calls(call: Node, ancestors: &[Node], file: &Arc<SourceFile>) -> Vec<
 fn enclosing_method(ancestors: &[Node], file: &SourceFile) -> Option<EnclosingMethod> {
     let mut method = None;
     let mut type_params = Vec::new();
+    let mut parameters = Vec::new();
     for &n in ancestors {
         match n.kind() {
             "method_declaration" | "local_function_statement" if method.is_none() => {
@@ -655,6 +739,7 @@ fn enclosing_method(ancestors: &[Node], file: &SourceFile) -> Option<EnclosingMe
                     .child_by_field_name("name")
                     .map(|m| text(m, file).to_string());
                 type_params.extend(type_parameters(n, file));
+                parameters = method_parameters(n, file);
             }
             "class_declaration" | "struct_declaration" | "record_declaration" => {
                 type_params.extend(type_parameters(n, file));
@@ -665,7 +750,24 @@ fn enclosing_method(ancestors: &[Node], file: &SourceFile) -> Option<EnclosingMe
     Some(EnclosingMethod {
         name: method?,
         type_params,
+        parameters,
     })
+}
+
+/// (type, name) of each parameter of a method or local function.
+fn method_parameters(method: Node, file: &SourceFile) -> Vec<(String, String)> {
+    let Some(list) = method.child_by_field_name("parameters") else {
+        return Vec::new();
+    };
+    let mut cursor = list.walk();
+    list.named_children(&mut cursor)
+        .filter(|p| p.kind() == "parameter")
+        .filter_map(|p| {
+            let kind = p.child_by_field_name("type")?;
+            let name = p.child_by_field_name("name")?;
+            Some((text(kind, file).to_string(), text(name, file).to_string()))
+        })
+        .collect()
 }
 
 fn type_parameters(declaration: Node, file: &SourceFile) -> Vec<TypeParam> {

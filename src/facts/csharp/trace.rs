@@ -100,6 +100,17 @@ impl<'t> Tracer<'t> {
         }
     }
 
+    /// What the local `name` holds where `use_at` reads it, when it is a variable of `body`
+    /// that can be traced.
+    pub fn variable(
+        &mut self,
+        name: &str,
+        use_at: usize,
+        body: Node<'t>,
+    ) -> Option<SettingsSource> {
+        self.trace_variable(name, use_at, body)
+    }
+
     fn source_of(&mut self, expr: Expr, node: Node<'t>, body: Node<'t>) -> SettingsSource {
         let file = self.file;
         match expr {
