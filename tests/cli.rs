@@ -362,3 +362,58 @@ fn plan_with_credentials_keep_renames_key_vault_secrets() {
     );
     assert!(!text.contains("ClientId →"), "{text}");
 }
+
+#[test]
+fn an_app_of_unknown_version_gets_the_altinn_app_8_rules_and_is_told_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("App");
+    std::fs::create_dir(&app).unwrap();
+    std::fs::write(
+        app.join("App.csproj"),
+        r#"<Project Sdk="Microsoft.NET.Sdk.Web">
+  <ItemGroup>
+    <PackageReference Include="Altinn.App.Api" Version="$(AltinnAppVersion)" />
+  </ItemGroup>
+</Project>
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("Program.cs"),
+        "using Altinn.App.Api.Extensions;\n\nvoid RegisterCustomAppServices(IServiceCollection services, IConfiguration config)\n{\n    services.ConfigureMaskinportenClient(\"myapp:MaskinportenSettings\");\n}\n",
+    )
+    .unwrap();
+    let json = run(dir.path(), &["check", "--format", "json", "."]);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let project = &report["projects"][0];
+    assert_eq!(project["altinn_version"], serde_json::Value::Null);
+    assert_eq!(project["model"], "v8");
+    assert!(
+        project["model_note"]
+            .as_str()
+            .unwrap()
+            .contains("the Altinn.App 8 rules apply"),
+        "{project}"
+    );
+    // The v8 reading: a custom path is a warning, not the v9 build error.
+    let codes: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        codes.contains(&("MP201".into(), "warning".into())),
+        "{codes:?}"
+    );
+    let human = String::from_utf8(run(dir.path(), &["check", "."]).stdout).unwrap();
+    assert!(
+        human.contains("note: App/App.csproj: the Altinn.App version is not known"),
+        "{human}"
+    );
+}

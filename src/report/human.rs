@@ -137,6 +137,9 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
         }
         out.push('\n');
     }
+    for (path, note) in outcome.notes() {
+        out.push_str(&format!("note: {path}: {note}\n"));
+    }
     let s = outcome.summary();
     let apps = outcome.projects.iter().filter(|p| p.is_app()).count();
     let mut hidden = Vec::new();

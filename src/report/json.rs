@@ -29,6 +29,9 @@ struct ProjectJson<'a> {
     /// For an app, the Altinn.App behaviour it gets: `v8`, `v9-early` or `v9` (an unknown
     /// version is taken for `v8`).
     model: Option<&'static str>,
+    /// Why the model is an assumption, when it is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    model_note: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -125,6 +128,7 @@ fn finding(f: &Finding) -> FindingJson<'_> {
 }
 
 pub fn render(outcome: &Outcome) -> String {
+    let notes = outcome.notes();
     let document = Document {
         version: VERSION,
         projects: outcome
@@ -137,6 +141,10 @@ pub fn render(outcome: &Outcome) -> String {
                 model: p
                     .is_app()
                     .then(|| crate::assess::VersionModel::of(Some(p)).name()),
+                model_note: notes
+                    .iter()
+                    .find(|(path, _)| path == p.display())
+                    .map(|(_, note)| note.clone()),
             })
             .collect(),
         findings: outcome.findings.iter().map(finding).collect(),

@@ -51,6 +51,21 @@ pub struct Summary {
 }
 
 impl Outcome<'_> {
+    /// What the run assumed about each app and the user should know: an app whose Altinn.App
+    /// version is not known gets the Altinn.App 8 rules.
+    pub fn notes(&self) -> Vec<(String, String)> {
+        self.projects
+            .iter()
+            .filter(|p| p.is_app() && p.altinn_version.is_none())
+            .map(|p| {
+                (
+                    p.display().to_string(),
+                    "the Altinn.App version is not known (the Altinn.App.Api/Core reference carries no version this tool can read), so the Altinn.App 8 rules apply; give the reference a version to get the Altinn.App 9 rules".to_string(),
+                )
+            })
+            .collect()
+    }
+
     pub fn summary(&self) -> Summary {
         let count = |s: Severity| self.findings.iter().filter(|f| f.severity == s).count();
         Summary {
