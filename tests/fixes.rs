@@ -270,3 +270,26 @@ fn unsafe_fixes_only_when_asked() {
         "{unsafe_patch}"
     );
 }
+
+/// A `using` alias of a legacy type goes once nothing uses the alias, and stays while something
+/// does.
+#[test]
+fn a_legacy_using_alias_goes_with_its_last_use() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture_dir("v9-default-override").join("v8"), dir.path());
+    let alias = "-using LegacyMaskinportenSettings = Altinn.ApiClients.Maskinporten.Config.MaskinportenSettings;";
+    let (patch, _) = fix_diff(dir.path(), &[]);
+    assert!(!patch.contains(alias), "the alias is still used:\n{patch}");
+    let program = dir.path().join("App/Program.cs");
+    let code = std::fs::read_to_string(&program).unwrap();
+    std::fs::write(
+        &program,
+        code.replace(
+            "Get<LegacyMaskinportenSettings>()",
+            "Get<LegacySettingsDto>()",
+        ),
+    )
+    .unwrap();
+    let (patch, _) = fix_diff(dir.path(), &[]);
+    assert!(patch.contains(alias), "{patch}");
+}

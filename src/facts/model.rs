@@ -337,7 +337,9 @@ pub struct OptionsReader {
 pub struct LegacyUsing {
     pub namespace: String,
     pub site: Site,
-    /// Where the file uses a public name of the namespace.
+    /// The names it brings into the file: the namespace's public names, or the alias.
+    pub names: Vec<String>,
+    /// Where the file uses one of them.
     pub uses: Vec<Span>,
 }
 

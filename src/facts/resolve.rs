@@ -297,16 +297,24 @@ pub fn resolve(project: Option<&Project>, input: ProjectFiles) -> ProjectFacts {
         };
         for using in &file.usings {
             if is_legacy_namespace(&using.namespace) {
-                let names = catalogue::legacy_names_of(&using.namespace).unwrap_or_default();
+                let names: Vec<String> = match &using.alias {
+                    Some(alias) => vec![alias.clone()],
+                    None => catalogue::legacy_names_of(&using.namespace)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|n| n.to_string())
+                        .collect(),
+                };
                 facts.legacy_usings.push(LegacyUsing {
                     namespace: using.namespace.clone(),
                     site: using.site.clone(),
                     uses: file
                         .legacy_name_uses
                         .iter()
-                        .filter(|(name, _)| names.contains(&name.as_str()))
+                        .filter(|(name, _)| names.contains(name))
                         .map(|(_, span)| *span)
                         .collect(),
+                    names,
                 });
             }
         }

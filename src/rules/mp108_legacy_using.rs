@@ -2,7 +2,6 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP108`.
 
 use super::{Code, Context, Finding, FixState, Rule, Severity};
-use crate::core::catalogue;
 use crate::core::{Site, Span};
 use crate::edit::{Edit, Fix, text};
 
@@ -64,24 +63,32 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             using.namespace
         );
         let withheld = if file_uses(&using.site.file.path) {
-            "The file still uses the legacy library; the using goes once its registrations are migrated."
+            "The file still uses the legacy library; the using goes once its registrations are migrated.".to_string()
+        } else if let Some(first) = using.uses.first() {
+            format!(
+                "The file still uses a name it imports (line {}); the using goes once nothing does.",
+                using.site.file.position(first.start).line
+            )
         } else {
-            "The removal is not automated yet."
+            "Nothing in the file uses it; the fix removes it with the run's other fixes."
+                .to_string()
         };
         out.push(
             Finding::new(&RULE, using.site.clone(), message)
                 .withheld(withheld)
                 .with_data(Imported {
                     namespace: using.namespace.clone(),
+                    names: using.names.clone(),
                     uses: using.uses.clone(),
                 }),
         );
     }
 }
 
-/// What the derived fix needs: the namespace, and where the file uses its names.
+/// What the derived fix needs: the namespace, the names it brings, and where the file uses them.
 struct Imported {
     namespace: String,
+    names: Vec<String>,
     uses: Vec<Span>,
 }
 
@@ -90,7 +97,11 @@ struct Imported {
 /// brings one back.
 fn derive(finding: &Finding, state: &FixState) -> Option<Fix> {
     let imported = finding.data::<Imported>()?;
-    let names = catalogue::legacy_names_of(&imported.namespace)?;
+    let names = &imported.names;
+    if names.is_empty() {
+        // A namespace whose names the catalogue does not list: its uses cannot be told apart.
+        return None;
+    }
     let file = &finding.site.file;
     let edits = state.edits_in(file);
     // The ranges the accepted edits replace, by start; they do not overlap each other.

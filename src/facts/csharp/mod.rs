@@ -343,7 +343,13 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
         .iter()
         .any(|u| catalogue::is_legacy_namespace(&u.namespace))
     {
-        out.legacy_name_uses = legacy_name_uses(root, &file);
+        let aliases: Vec<&str> = out
+            .usings
+            .iter()
+            .filter(|u| catalogue::is_legacy_namespace(&u.namespace))
+            .filter_map(|u| u.alias.as_deref())
+            .collect();
+        out.legacy_name_uses = legacy_name_uses(root, &file, &aliases);
     }
     let mut tracer = Tracer::new(&file);
     for node in calls {
@@ -357,11 +363,13 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
     out
 }
 
-/// Identifiers that name something public of a legacy namespace, outside `using` directives.
-fn legacy_name_uses(root: Node, file: &SourceFile) -> Vec<(String, Span)> {
+/// Identifiers that name something public of a legacy namespace, or a `using` alias of one,
+/// outside `using` directives.
+fn legacy_name_uses(root: Node, file: &SourceFile, aliases: &[&str]) -> Vec<(String, Span)> {
     let names: std::collections::HashSet<&str> = catalogue::LEGACY_NAMES
         .iter()
         .flat_map(|(_, names)| names.iter().copied())
+        .chain(aliases.iter().copied())
         .collect();
     let mut found = Vec::new();
     walk::preorder(root, |node, _| {
