@@ -59,12 +59,18 @@ fn suppressions_used_unused_and_without_reason() {
             "MP002 App/Program.cs:1",
             "MP108 App/Program.cs:2",
             "MP602 App/Program.cs:30",
+            "MP403 App/Program.cs:49",
             "MP001 App/Program.cs:97",
             "MP309 App/appsettings.json:29",
         ]
     );
     assert_eq!(report["summary"]["suppressed"], 1);
-    let unused = &report["findings"][4];
+    let unused = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "MP001")
+        .unwrap();
     assert!(
         unused["message"]
             .as_str()

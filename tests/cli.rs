@@ -60,7 +60,7 @@ fn human_output_has_code_frames_and_a_summary() {
         "{text}"
     );
     assert!(
-        text.ends_with("1 error, 3 warnings, 1 info in 9 files (1 project, 1 Altinn app)\n"),
+        text.ends_with("1 error, 3 warnings, 2 infos in 9 files (1 project, 1 Altinn app)\n"),
         "{text}"
     );
 }
@@ -189,6 +189,8 @@ fn plan_lists_the_steps_outside_the_repository_in_order() {
      - myapp--MaskinportenSettings--ClientId
      - myapp--MaskinportenSettings--JwkBase64
      - OldIntegration--MaskinportenSettings--EncodedJwk
+  5. Keep the Azure Key Vault setup: the app reads these other secrets from it
+     - EventSubscription--SecretCode
 
 "
     );

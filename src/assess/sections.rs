@@ -8,7 +8,7 @@ use super::VersionModel;
 use crate::core::catalogue::DEFAULT_SECTION;
 use crate::core::{Code, Site};
 use crate::facts::appsettings::AppSettingsFile;
-use crate::facts::model::{ClientOverrideArgument, RegistrationKind};
+use crate::facts::model::{ClientOverrideArgument, CodeRead, RegistrationKind, SettingsSource};
 use crate::facts::resolve::ProjectFacts;
 
 /// Who reads a section.
@@ -48,6 +48,9 @@ pub struct Sections {
     /// With `--credentials keep`: per section (lower case), the registration above which
     /// `ConfigureMaskinportenClient("path")` is written, when one has to be.
     keep_anchors: Vec<(String, usize)>,
+    /// The app's own code that reads configuration and stays after the fixes (not a legacy
+    /// registration's settings, not the built-in settings type).
+    code_reads: Vec<CodeRead>,
 }
 
 impl Sections {
@@ -119,6 +122,7 @@ impl Sections {
             read_by_unmigrated,
             hand_migrated_readers,
             keep_anchors,
+            code_reads: staying_code_reads(facts, migrates),
         }
     }
 
@@ -134,6 +138,14 @@ impl Sections {
                 "a legacy registration that is not migrated automatically still reads \"{path}\""
             ));
         }
+        if let Some(read) = self.read_by_code(path) {
+            return Some(format!(
+                "code at {}:{} reads \"{}\"",
+                read.site.file.display,
+                read.site.file.position(read.site.span.start).line,
+                read.path
+            ));
+        }
         if self.hand_migrated_readers {
             return Some(format!(
                 "legacy code that is migrated by hand ({}, {}, {}) may still read these keys",
@@ -145,11 +157,87 @@ impl Sections {
         None
     }
 
+    /// The first place the app's own code reads `path`, a section inside it, or a section
+    /// around it.
+    pub fn read_by_code(&self, path: &str) -> Option<&CodeRead> {
+        self.code_reads.iter().find(|read| reads_path(read, path))
+    }
+
+    /// The paths the app's own code reads.
+    pub fn code_read_paths(&self) -> impl Iterator<Item = &str> {
+        self.code_reads.iter().map(|r| r.path.as_str())
+    }
+
     /// With `--credentials keep`: whether registration `id` is the one above which
     /// `ConfigureMaskinportenClient("path")` goes for its section.
     pub fn is_keep_anchor(&self, id: usize) -> bool {
         self.keep_anchors.iter().any(|(_, anchor)| *anchor == id)
     }
+}
+
+/// Whether one configuration path lies inside the other (or they are the same), compared
+/// without case as configuration keys are.
+fn paths_overlap(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    long.is_char_boundary(short.len())
+        && long[..short.len()].eq_ignore_ascii_case(short)
+        && (long.len() == short.len() || long.as_bytes()[short.len()] == b':')
+}
+
+/// Whether `read` reads `path`: the same section, one inside it, or one around it; a section
+/// around it that is bound to a type of the project reads only the children that type has a
+/// member for.
+fn reads_path(read: &CodeRead, path: &str) -> bool {
+    if !paths_overlap(&read.path, path) {
+        return false;
+    }
+    let Some(rest) = path
+        .get(read.path.len() + 1..)
+        .filter(|_| path.len() > read.path.len())
+    else {
+        return true;
+    };
+    let child = rest.split(':').next().unwrap_or(rest);
+    match (&read.bound_members, &read.bound_type) {
+        (Some(members), _) => members.iter().any(|m| m.eq_ignore_ascii_case(child)),
+        // A bound type whose declaration was not parsed has no "Maskinporten" in its source (the
+        // prefilter parses every file that has), so no member named after such a child.
+        (None, Some(_)) => !child.contains("Maskinporten"),
+        (None, None) => true,
+    }
+}
+
+/// The code reads that stay: reads inside a legacy registration's call are its settings (they
+/// go when it is migrated, and are counted as its reads until then), and so are the statements
+/// that only build a migrated registration's settings; the legacy options are readers migrated
+/// by hand (MP107); a read binding the built-in settings type is the built-in binding.
+fn staying_code_reads(facts: &ProjectFacts, migrates: &[bool]) -> Vec<CodeRead> {
+    // The legacy options are counted among the readers migrated by hand.
+    let owned: Vec<&Site> = facts
+        .registrations
+        .iter()
+        .map(|r| &r.site)
+        .chain(facts.legacy_options.iter().map(|o| &o.site))
+        .collect();
+    let mut removed: Vec<(&std::path::Path, crate::core::Span)> = Vec::new();
+    for r in facts.registrations.iter().filter(|r| migrates[r.id]) {
+        if let Some((SettingsSource::Variable { removable, .. }, _)) = &r.settings {
+            removed.extend(removable.iter().map(|s| (r.site.file.path.as_path(), *s)));
+        }
+    }
+    let within = |read: &CodeRead, file: &std::path::Path, span: crate::core::Span| {
+        read.site.file.path == file
+            && span.start <= read.site.span.start
+            && read.site.span.end <= span.end
+    };
+    facts
+        .code_reads
+        .iter()
+        .filter(|read| !read.binds_builtin_settings)
+        .filter(|read| !owned.iter().any(|o| within(read, &o.file.path, o.span)))
+        .filter(|read| !removed.iter().any(|(f, s)| within(read, f, *s)))
+        .cloned()
+        .collect()
 }
 
 /// Every section path the code reads, in source order.

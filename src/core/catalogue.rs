@@ -232,14 +232,21 @@ pub const TYPE_REFERENCE_NAMES: [&str; 6] = [
 
 /// Words one of which every C# file the extractor can report something in contains, spelled as
 /// C# (case-sensitive) requires: every legacy name, shim and built-in method contains
-/// "Maskinporten" or is listed, and so is every start-up step that orders configuration.
-pub const PREFILTER_WORDS: [&str; 6] = [
+/// "Maskinporten" or is listed, and so is every start-up step that orders configuration; code
+/// that reads configuration (a section the migration would otherwise remove) mentions one of
+/// the last five.
+pub const PREFILTER_WORDS: [&str; 11] = [
     "Maskinporten",
     WEB_HOST,
     "AzureKeyVault",
     SHIM_TYPES[1],
     DEFINITION_INTERFACE,
     TOKEN_CACHE,
+    "GetSection",
+    "GetRequiredSection",
+    "GetValue",
+    "BindConfiguration",
+    "IConfiguration",
 ];
 
 // Settings keys (configuration keys compare without case).

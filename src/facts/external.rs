@@ -33,6 +33,14 @@ impl KeyVaultNames {
         name.replace("--", ":")
     }
 
+    /// Whether configuration key `key` lies below section `section` (case-insensitive).
+    pub fn is_below(key: &str, section: &str) -> bool {
+        key.len() > section.len()
+            && key.is_char_boundary(section.len())
+            && key[..section.len()].eq_ignore_ascii_case(section)
+            && key.as_bytes()[section.len()] == b':'
+    }
+
     /// Secrets whose key is `path` or lies below it (case-insensitive, like configuration).
     pub fn under<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a String> + 'a {
         self.names.iter().filter(move |name| {

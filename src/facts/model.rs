@@ -234,10 +234,17 @@ pub struct ConfigureLambda {
     pub assignments: Vec<Assignment>,
     /// Statements that are not such assignments.
     pub other_statements: Vec<Span>,
-    /// Local variables the lambda reads that were filled from configuration before it was
-    /// registered, traced to that read: their values are fixed when that line ran, not when the
-    /// lambda runs. Traced for `ConfigureMaskinportenClient` only.
-    pub captured: Vec<SettingsSource>,
+}
+
+/// A local variable an argument reads (`legacy` in `o => o.ClientId = legacy.ClientId`, `opts`
+/// in `new Settings { ClientId = opts.Id }`) that was filled from configuration before the
+/// call: its values were fixed when that line ran, however late the argument is evaluated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CapturedRead {
+    /// The variable, traced to its configuration read (`read_at` is set).
+    pub variable: SettingsSource,
+    /// The argument that reads it.
+    pub reader: Site,
 }
 
 /// One legacy registration call.
@@ -262,6 +269,8 @@ pub struct Registration {
     pub wrapper: Option<String>,
     /// The call is one alternative of a switch expression or `?:`, chosen at run time.
     pub alternative: bool,
+    /// Variables filled from configuration before the call that its arguments copy.
+    pub captured: Vec<CapturedRead>,
 }
 
 impl Registration {
@@ -343,11 +352,28 @@ pub struct LegacyUsing {
     pub uses: Vec<Span>,
 }
 
+/// Code that reads a configuration path (`GetSection`, `GetValue`, an indexer, `Bind`).
+#[derive(Debug, Clone)]
+pub struct CodeRead {
+    pub path: String,
+    pub site: Site,
+    /// It binds the built-in client's `MaskinportenSettings` type (`Configure<MaskinportenSettings>`,
+    /// `.Get<MaskinportenSettings>()`): the built-in binding, not the app's own reader.
+    pub binds_builtin_settings: bool,
+    /// The type it binds the section to (`Configure<T>`, `.Get<T>()`), as written.
+    pub bound_type: Option<String>,
+    /// When that type is declared in a file of the project that was parsed: its members, so that
+    /// a child section it has no member for counts as not read.
+    pub bound_members: Option<Vec<String>>,
+}
+
 /// `ConfigureMaskinportenClient(...)` of the built-in client.
 #[derive(Debug, Clone)]
 pub struct ClientOverride {
     pub site: Site,
     pub argument: ClientOverrideArgument,
+    /// Variables filled from configuration before the call that its lambda copies.
+    pub captured: Vec<CapturedRead>,
 }
 
 #[derive(Debug, Clone)]

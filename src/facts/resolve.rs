@@ -33,6 +33,8 @@ pub struct ProjectFacts {
     pub builtin_settings: Vec<BuiltinSettingsUse>,
     /// Classes that inject the built-in `IMaskinportenClient` (one place per class).
     pub builtin_client_injections: Vec<crate::core::Site>,
+    /// Configuration paths the code reads.
+    pub code_reads: Vec<CodeRead>,
     /// Start-up steps of the files that set up the host, file by file.
     pub startup: Vec<crate::facts::csharp::startup::StartupEvent>,
     /// Project classes implementing `IClientDefinition`.
@@ -125,6 +127,11 @@ impl<'a> Symbols<'a> {
 
     fn declares_type(&self, name: &str) -> bool {
         self.types.contains_key(last_segment(name))
+    }
+
+    /// The project's type of that simple name, when generic arguments do not get in the way.
+    fn type_named(&self, name: &str) -> Option<&TypeDecl> {
+        self.types.get(name).copied()
     }
 
     /// The value of `Class.Name` or `Name`: qualified first, then the simple name when only one
@@ -322,6 +329,24 @@ pub fn resolve(project: Option<&Project>, input: ProjectFiles) -> ProjectFacts {
             resolve_call(call, &imports, &symbols, &mut facts);
         }
         resolve_type_refs(file, &imports, &symbols, &mut facts);
+        facts
+            .code_reads
+            .extend(file.config_reads.iter().map(|read| {
+                CodeRead {
+                    path: read.path.clone(),
+                    site: read.site.clone(),
+                    binds_builtin_settings: read
+                        .bound_type
+                        .as_deref()
+                        .is_some_and(|t| is_builtin_settings_type(t, &imports, &symbols)),
+                    bound_type: read.bound_type.clone(),
+                    bound_members: read
+                        .bound_type
+                        .as_deref()
+                        .and_then(|t| symbols.type_named(last_segment(t)))
+                        .map(|t| t.members.clone()),
+                }
+            }));
         facts.startup.extend(file.startup.iter().cloned());
         for t in &file.types {
             if t.bases.iter().any(|b| b == catalogue::TOKEN_CACHE) && imports.imports_legacy() {
@@ -349,6 +374,7 @@ fn resolve_call(call: &Call, imports: &Imports, symbols: &Symbols, facts: &mut P
                 facts.client_overrides.push(ClientOverride {
                     site: call.site.clone(),
                     argument: client_override_argument(arg, symbols),
+                    captured: arg.captured.clone(),
                 });
             }
         }
@@ -553,6 +579,7 @@ fn legacy_registration(call: &Call, imports: &Imports, symbols: &Symbols) -> Opt
         comments: call.comments.clone(),
         wrapper,
         alternative: call.alternative,
+        captured: call.args.iter().flat_map(|a| a.captured.clone()).collect(),
     })
 }
 

@@ -131,7 +131,37 @@ fn steps(findings: &[&Finding]) -> Vec<Step> {
             _ => None,
         }),
     );
+    key_vault_steps(findings, &mut steps);
     steps
+}
+
+/// The guide's last step: what becomes of the Key Vault setup.
+fn key_vault_steps(findings: &[&Finding], steps: &mut Vec<Step>) {
+    step(
+        steps,
+        "After production is verified, remove the Azure Key Vault configuration provider and the kvSetting settings it reads: Maskinporten credentials were the only values the app read from Key Vault (the call also adds the app's secret file: keep that if the app uses it)",
+        items(findings, |o| match o {
+            Outside::RemoveKeyVaultProvider(at) => Some(at.clone()),
+            _ => None,
+        }),
+    );
+    step(
+        steps,
+        "Keep the Azure Key Vault setup: the app reads these other secrets from it",
+        items(findings, |o| match o {
+            Outside::KeepKeyVault(name) => Some(name.clone()),
+            _ => None,
+        }),
+    );
+    if findings
+        .iter()
+        .any(|f| f.outside.contains(&Outside::KeyVaultUseUnknown))
+    {
+        steps.push(Step {
+            title: "Whether the Azure Key Vault setup is still needed after the migration cannot be told without the vault's secret names (--key-vault-secrets FILE or --key-vault URL): keep it unless Maskinporten credentials are all the app reads from it".into(),
+            items: Vec::new(),
+        });
+    }
 }
 
 pub fn render_human(plans: &[AppPlan]) -> String {

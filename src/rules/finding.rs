@@ -87,6 +87,13 @@ pub enum Outside {
     RetireOverridingSecret(String),
     /// Nothing reads this Key Vault secret (any more): delete it once production is verified.
     DeleteUnreadSecret(String),
+    /// Maskinporten credentials were all the app read from Key Vault: remove the provider added
+    /// at this place (and its `kvSetting` settings) once production is verified.
+    RemoveKeyVaultProvider(String),
+    /// The app reads this other secret from Key Vault: its Key Vault setup stays.
+    KeepKeyVault(String),
+    /// Without the vault's secret names, whether Key Vault is still needed cannot be told.
+    KeyVaultUseUnknown,
 }
 
 /// Data only the reporting rule reads again, in a later stage (its `derive`).

@@ -36,6 +36,7 @@ mod mp308_unknown_environment;
 mod mp309_section_not_read;
 mod mp401_keyvault_before_webhost;
 mod mp402_eager_config_read;
+mod mp403_keyvault_after_migration;
 mod mp501_org_rule_missing;
 mod mp601_malformed_scope;
 mod mp602_scope_to_register;
@@ -192,6 +193,7 @@ pub static RULES: &[&Rule] = &[
     &mp309_section_not_read::RULE,
     &mp401_keyvault_before_webhost::RULE,
     &mp402_eager_config_read::RULE,
+    &mp403_keyvault_after_migration::RULE,
     &mp501_org_rule_missing::RULE,
     &mp601_malformed_scope::RULE,
     &mp602_scope_to_register::RULE,

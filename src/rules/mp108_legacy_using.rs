@@ -42,6 +42,14 @@ tool says which fixes it waits for instead of removing a using that is still nee
 };
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
+    // The registrations of each file: a use inside one goes when it is migrated.
+    let in_registration = |site: &crate::core::Site, span: &Span| {
+        context.facts.registrations.iter().any(|r| {
+            r.site.file.path == site.file.path
+                && r.site.span.start <= span.start
+                && span.end <= r.site.span.end
+        })
+    };
     let file_uses = |path: &std::path::Path| {
         context
             .facts
@@ -62,7 +70,16 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             "`{}` imports the legacy Maskinporten library; {why}.",
             using.namespace
         );
-        let withheld = if file_uses(&using.site.file.path) {
+        let outside_registrations = using
+            .uses
+            .iter()
+            .find(|span| !in_registration(&using.site, span));
+        let withheld = if let Some(first) = outside_registrations {
+            format!(
+                "The file still uses a name it imports (line {}); the using goes once nothing does.",
+                using.site.file.position(first.start).line
+            )
+        } else if file_uses(&using.site.file.path) {
             "The file still uses the legacy library; the using goes once its registrations are migrated.".to_string()
         } else if let Some(first) = using.uses.first() {
             format!(

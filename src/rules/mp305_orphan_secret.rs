@@ -44,16 +44,14 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
         return;
     };
     let sections = &context.assessment.sections;
-    let mut read: Vec<&String> = sections.reads.iter().map(|r| &r.path).collect();
-    read.extend(&sections.built_in);
+    let mut read: Vec<&str> = sections.reads.iter().map(|r| r.path.as_str()).collect();
+    read.extend(sections.built_in.iter().map(String::as_str));
+    read.extend(sections.code_read_paths());
     for name in maskinporten_secrets(kv) {
         let key = KeyVaultNames::config_key(name);
-        let used = read.iter().any(|section| {
-            key.len() > section.len()
-                && key.is_char_boundary(section.len())
-                && key[..section.len()].eq_ignore_ascii_case(section)
-                && key.as_bytes()[section.len()] == b':'
-        });
+        let used = read
+            .iter()
+            .any(|section| KeyVaultNames::is_below(&key, section));
         if used {
             continue;
         }

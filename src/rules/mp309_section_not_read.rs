@@ -100,7 +100,8 @@ fn dead_on_v9(context: &Context, out: &mut Vec<Finding>) {
     }
     let mut seen = HashSet::new();
     for path in paths {
-        let bound = reads.iter().any(|r| r.path.eq_ignore_ascii_case(&path));
+        let bound = reads.iter().any(|r| r.path.eq_ignore_ascii_case(&path))
+            || context.assessment.sections.read_by_code(&path).is_some();
         if bound || !seen.insert(path.to_ascii_lowercase()) {
             continue;
         }
@@ -153,7 +154,7 @@ fn left_behind(context: &Context, out: &mut Vec<Finding>) {
             (Reader::BuiltIn, _) => true,
             _ => false,
         });
-        if still_bound || !all_go {
+        if still_bound || !all_go || sections.read_by_code(path).is_some() {
             continue;
         }
         let reader_findings: Vec<(Code, Site)> = readers

@@ -2,14 +2,13 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP402`.
 
 use super::{Code, Context, Finding, Rule, Severity};
+use super::{keyvault_secrets, sections};
 use crate::assess::VersionModel;
 use crate::core::Site;
 use crate::core::Span;
-use crate::core::catalogue::KEY_MATERIAL;
 use crate::discover::PackageVersion;
-use crate::facts::appsettings::ConfigValue;
 use crate::facts::csharp::startup::StartupKind;
-use crate::facts::model::{ClientOverrideArgument, Registration, SettingsSource};
+use crate::facts::model::{Registration, SettingsSource};
 
 pub static RULE: Rule = Rule {
     code: Code::MP402,
@@ -81,68 +80,116 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             continue;
         };
         seen.push(read.span);
-        out.push(
-            Finding::new(
-                &RULE,
-                read,
-                format!(
-                    "{how} reads section \"{path}\" while services are registered, before ConfigureAppWebHost and Key Vault add their sources; {why}, so the client gets empty or stale credentials."
-                ),
-            )
-            .related(r.site.clone(), "the registration that uses these settings")
-            .withheld("Making the read lazy changes the code's structure; a person does it."),
-        );
+        let finding = Finding::new(
+            &RULE,
+            read,
+            format!(
+                "{how} reads section \"{path}\" while services are registered, before ConfigureAppWebHost and Key Vault add their sources; {why}, so the client gets empty or stale credentials."
+            ),
+        )
+        .related(r.site.clone(), "the registration that uses these settings")
+        .withheld("Making the read lazy changes the code's structure; a person does it.");
+        out.push(with_late_sources(context, finding, path));
     }
     key_reads(context, &mut seen, out);
-    captured_by_override(context, &mut seen, out);
+    captured_reads(context, &mut seen, out);
 }
 
-/// `var s = section.Get<T>(); services.ConfigureMaskinportenClient(o => o.ClientId = s.ClientId)`:
-/// the lambda runs late, but `s` was filled when its line ran. Not on Altinn.App
-/// 9.0.0-preview.6+, where the call itself does not compile (MP202).
-fn captured_by_override(context: &Context, seen: &mut Vec<Span>, out: &mut Vec<Finding>) {
-    if context.assessment.model == VersionModel::V9 {
-        return;
-    }
-    for o in &context.facts.client_overrides {
-        let ClientOverrideArgument::Lambda(lambda) = &o.argument else {
+/// `var s = section.Get<T>(); services.ConfigureMaskinportenClient(o => o.ClientId = s.ClientId)`
+/// (the guide's legacy-compatibility mapping) and legacy registrations whose lambda or settings
+/// object copies such a variable: the copy may run late, the variable was filled early. Not on
+/// Altinn.App 9.0.0-preview.6+, where `ConfigureMaskinportenClient` does not compile (MP202).
+fn captured_reads(context: &Context, seen: &mut Vec<Span>, out: &mut Vec<Finding>) {
+    let overrides = context
+        .facts
+        .client_overrides
+        .iter()
+        .filter(|_| context.assessment.model != VersionModel::V9)
+        .flat_map(|o| {
+            o.captured
+                .iter()
+                .map(move |c| (c, &o.site, Copier::Override))
+        });
+    let registrations = context.facts.registrations.iter().flat_map(|r| {
+        r.captured
+            .iter()
+            .map(move |c| (c, &r.site, Copier::Registration))
+    });
+    for (captured, call, copier) in overrides.chain(registrations) {
+        let SettingsSource::Variable {
+            name,
+            read_at: Some(read),
+            ..
+        } = &captured.variable
+        else {
             continue;
         };
-        for source in &lambda.captured {
-            let SettingsSource::Variable {
-                name,
-                read_at: Some(read),
-                ..
-            } = source
-            else {
-                continue;
-            };
-            let Some(path) = source.section_path() else {
-                continue;
-            };
-            if seen.contains(read) {
-                continue;
-            }
-            let Some(why) = values_arrive_later(context, path) else {
-                continue;
-            };
-            seen.push(*read);
-            out.push(
-                Finding::new(
-                    &RULE,
-                    Site {
-                        file: o.site.file.clone(),
-                        span: *read,
-                    },
-                    format!(
-                        "This line reads section \"{path}\" into `{name}` while services are registered, before ConfigureAppWebHost and Key Vault add their sources; {why}. The ConfigureMaskinportenClient lambda runs later but copies `{name}`, so the client gets empty or stale credentials."
-                    ),
-                )
-                .related(o.site.clone(), "the override that copies these values")
-                .withheld("Making the read lazy changes the code's structure; a person does it."),
-            );
+        let Some(path) = captured.variable.section_path() else {
+            continue;
+        };
+        if seen.contains(read) {
+            continue;
+        }
+        let Some(why) = values_arrive_later(context, path) else {
+            continue;
+        };
+        seen.push(*read);
+        let finding = Finding::new(
+            &RULE,
+            Site::new(&call.file, *read),
+            format!(
+                "This line reads section \"{path}\" into `{name}` while services are registered, before ConfigureAppWebHost and Key Vault add their sources; {why}. {}",
+                copier.consequence(name)
+            ),
+        )
+        .related(captured.reader.clone(), format!("copies `{name}`"))
+        .withheld("Making the read lazy changes the code's structure; a person does it.");
+        out.push(with_late_sources(context, finding, path));
+    }
+}
+
+/// What copies an early-read variable into the client's settings.
+#[derive(Clone, Copy)]
+enum Copier {
+    Override,
+    Registration,
+}
+
+impl Copier {
+    fn consequence(self, name: &str) -> String {
+        match self {
+            Copier::Override => format!(
+                "The ConfigureMaskinportenClient lambda runs later but copies `{name}`, so the client gets empty or stale credentials. Read the configuration inside an options callback instead, which runs once every source is added: `services.AddOptions<MaskinportenSettings>().Configure<IConfiguration>((options, config) => {{ var legacy = config.GetSection(\"...\").Get<...>(); options.ClientId = legacy.ClientId; ... }})`."
+            ),
+            Copier::Registration => format!(
+                "The registration copies `{name}` into the client's settings, so the client gets empty or stale credentials. Put the values in a source that exists at that point (appsettings, environment variables), or bind the settings where configuration is complete (an options callback, `services.AddOptions<T>().Configure<IConfiguration>(...)`)."
+            ),
         }
     }
+}
+
+/// Points a finding at the sources that arrive too late: the Key Vault call and the secrets
+/// under `path` that the names show.
+fn with_late_sources(context: &Context, mut finding: Finding, path: &str) -> Finding {
+    let events = &context.facts.startup;
+    let registration = events
+        .iter()
+        .position(|e| e.kind == StartupKind::ServiceRegistration);
+    let vault = events.iter().position(|e| e.kind == StartupKind::KeyVault);
+    if let Some(vault) = vault
+        && registration.is_none_or(|r| r < vault)
+    {
+        finding = finding.related(
+            events[vault].site.clone(),
+            "Key Vault is added as a configuration source here, later",
+        );
+    }
+    if let Some(kv) = &context.external.key_vault {
+        for secret in kv.under(path).take(3) {
+            finding = keyvault_secrets::with_name_site(finding, kv, secret);
+        }
+    }
+    finding
 }
 
 /// `config["A:B"]` / `config.GetValue<T>("A:B")` in the settings a registration is built from
@@ -272,18 +319,7 @@ fn values_arrive_later(context: &Context, path: &str) -> Option<String> {
             kv.source
         ));
     }
-    let deployed: Vec<_> = context.facts.deployed_appsettings().collect();
-    let has_key = deployed.iter().any(|f| {
-        KEY_MATERIAL.iter().any(|key| {
-            f.get(&format!("{path}:{key}"))
-                .is_some_and(|e| match &e.value {
-                    ConfigValue::Nested => true,
-                    other => other
-                        .as_config_string()
-                        .is_some_and(|v| !v.trim().is_empty()),
-                })
-        })
-    });
+    let has_key = sections::signing_key_deployed(context, path);
     (!has_key).then(|| {
         "no deployed appsettings file gives it a signing key, so the key must come from a source added later (Key Vault, secret files)".to_string()
     })

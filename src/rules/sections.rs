@@ -1,12 +1,13 @@
-//! What the configuration rules (MP301-MP308) share: where a section or key sits in each
-//! appsettings file, how a file is named in messages, and whether a removal would show a secret.
+//! What the configuration rules (MP301-MP309, MP402, MP403) share: where a section or key sits in
+//! each appsettings file, how a file is named in messages, whether a removal would show a secret,
+//! and whether the deployed files give a section its signing key.
 //! Which sections the code reads, and whether they may go, is the assessment's
 //! (`assess::sections`).
 
 use crate::core::Site;
-use crate::core::catalogue::{SECRET_VALUE_KEYS, is_one_of};
-use crate::facts::appsettings::{AppSettingsFile, ConfigEntry};
-use crate::rules::{Circumstance, Finding, Rule};
+use crate::core::catalogue::{KEY_MATERIAL, SECRET_VALUE_KEYS, is_one_of};
+use crate::facts::appsettings::{AppSettingsFile, ConfigEntry, ConfigValue};
+use crate::rules::{Circumstance, Context, Finding, Rule};
 
 /// The key of the section itself in a file, when the file defines it.
 pub fn section_site(file: &AppSettingsFile, path: &str) -> Option<Site> {
@@ -90,4 +91,20 @@ pub fn secret_withheld() -> String {
         "The keys stay: one holds a secret value, which a patch would show; rotate it and remove it by hand ({}).",
         crate::core::Code::MP307
     )
+}
+
+/// Whether a deployed appsettings file gives section `path` a signing key (a non-empty string,
+/// or an object such as a JWK): when none does, the key comes from a source added later.
+pub fn signing_key_deployed(context: &Context, path: &str) -> bool {
+    context.facts.deployed_appsettings().any(|f| {
+        KEY_MATERIAL.iter().any(|key| {
+            f.get(&format!("{path}:{key}"))
+                .is_some_and(|e| match &e.value {
+                    ConfigValue::Nested => true,
+                    other => other
+                        .as_config_string()
+                        .is_some_and(|v| !v.trim().is_empty()),
+                })
+        })
+    })
 }

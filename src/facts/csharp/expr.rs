@@ -90,6 +90,19 @@ pub fn unwrap(node: Node) -> Node {
     }
 }
 
+/// The left operand of `a ?? b` (through parentheses), else the expression itself.
+pub fn coalesced(node: Node) -> Node {
+    let node = unwrap(node);
+    if node.kind() == "binary_expression"
+        && node
+            .child_by_field_name("operator")
+            .is_some_and(|o| o.kind() == "??")
+    {
+        return node.child_by_field_name("left").map_or(node, coalesced);
+    }
+    node
+}
+
 /// Member names of `a.b.c` / `a?.b.c`; None when the chain has anything else in it.
 fn member_path(node: Node, file: &SourceFile) -> Option<Vec<String>> {
     let node = unwrap(node);
@@ -356,25 +369,31 @@ pub fn configure_lambda(lambda: Node, file: &Arc<SourceFile>) -> ConfigureLambda
         },
         assignments,
         other_statements,
-        captured: Vec::new(),
     }
 }
 
-/// The names a lambda reads members of that are not its own parameter (`legacy` in
-/// `o => o.ClientId = legacy.ClientId`), in order of first use.
-pub fn outer_names(lambda: Node, file: &SourceFile) -> Vec<String> {
-    let parameter = lambda_parameter(lambda, file);
+/// The names `node` reads members of that it does not declare itself (`legacy` in
+/// `o => o.ClientId = legacy.ClientId`; the parameters of lambdas inside are its own), in order
+/// of first use.
+pub fn outer_names(node: Node, file: &SourceFile) -> Vec<String> {
+    let mut own: Vec<String> = Vec::new();
+    walk::preorder(node, |n, _| {
+        if matches!(
+            n.kind(),
+            "lambda_expression" | "anonymous_method_expression"
+        ) {
+            own.extend(lambda_parameter(n, file));
+        }
+        true
+    });
     let mut names: Vec<String> = Vec::new();
-    let Some(body) = lambda.child_by_field_name("body") else {
-        return names;
-    };
-    walk::preorder(body, |node, _| {
-        if node.kind() == "member_access_expression"
-            && let Some(root) = node.child_by_field_name("expression")
+    walk::preorder(node, |n, _| {
+        if n.kind() == "member_access_expression"
+            && let Some(root) = n.child_by_field_name("expression")
             && root.kind() == "identifier"
         {
             let name = text(root, file);
-            if Some(name) != parameter.as_deref() && !names.iter().any(|n| n == name) {
+            if !own.iter().any(|o| o == name) && !names.iter().any(|o| o == name) {
                 names.push(name.to_string());
             }
         }

@@ -4,6 +4,7 @@
 //! Nothing here knows the project: deciding what is the library happens in `facts::resolve`.
 
 mod ancestry;
+pub mod config_reads;
 pub mod expr;
 pub mod startup;
 mod trace;
@@ -16,7 +17,7 @@ use tree_sitter::{Node, Parser, Query, QueryCursor, StreamingIterator};
 use crate::core::Site;
 use crate::core::catalogue;
 use crate::core::{SourceFile, Span};
-use crate::facts::model::{ChainedCall, ConfigureLambda, Expr, SettingsSource};
+use crate::facts::model::{CapturedRead, ChainedCall, ConfigureLambda, Expr, SettingsSource};
 use ancestry::{Ancestry, is_inside, nearest};
 use expr::{argument_expression, classify, span, text};
 use trace::Tracer;
@@ -43,6 +44,9 @@ pub struct TypeDecl {
     pub name: String,
     pub bases: Vec<String>,
     pub site: Site,
+    /// The properties and fields it declares (a record's positional parameters included): what
+    /// configuration binding can fill.
+    pub members: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -82,6 +86,9 @@ pub struct Arg {
     pub lambda: Option<ConfigureLambda>,
     /// Set for the arguments of registration calls, traced to their origin.
     pub settings: Option<SettingsSource>,
+    /// For the arguments of legacy registrations and `ConfigureMaskinportenClient`: variables
+    /// filled from configuration earlier that the argument copies.
+    pub captured: Vec<CapturedRead>,
 }
 
 #[derive(Debug, Clone)]
@@ -160,6 +167,8 @@ pub struct CsFile {
     /// Where a public name of a legacy namespace occurs in code (not in a `using`), for files
     /// that import one: a `using` stays while any of its names is used.
     pub legacy_name_uses: Vec<(String, Span)>,
+    /// Configuration read by a literal path.
+    pub config_reads: Vec<config_reads::ConfigPathRead>,
 }
 
 /// One compiled query file. Compiling a query against the C# grammar takes tens of
@@ -262,6 +271,7 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
         parse_errors: Vec::new(),
         startup: Vec::new(),
         legacy_name_uses: Vec::new(),
+        config_reads: Vec::new(),
     };
     let Some(tree) = tree else {
         out.parse_errors.push(Span::new(0, 0));
@@ -272,6 +282,9 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
         collect_errors(root, &file, &mut out.parse_errors);
     }
     let bytes = file.text.as_bytes();
+    if config_reads::may_read(&file.text) {
+        out.config_reads = config_reads::config_reads(root, &file);
+    }
     if file.text.contains(catalogue::WEB_HOST) || file.text.contains("AzureKeyVault") {
         out.startup = startup::startup_events(root, &file);
     }
@@ -373,7 +386,11 @@ fn legacy_name_uses(root: Node, file: &SourceFile, aliases: &[&str]) -> Vec<(Str
         .collect();
     let mut found = Vec::new();
     walk::preorder(root, |node, _| {
-        if node.kind() == "identifier" && names.contains(text(node, file)) {
+        // A method of the project's own that is named like a legacy method is no use of it.
+        let declares = node.parent().is_some_and(|p| {
+            p.kind() == "method_declaration" && p.child_by_field_name("name") == Some(node)
+        });
+        if node.kind() == "identifier" && !declares && names.contains(text(node, file)) {
             found.push((text(node, file).to_string(), span(node, file)));
         }
         node.kind() != "using_directive"
@@ -465,7 +482,50 @@ fn type_decl(node: Node, file: &Arc<SourceFile>) -> TypeDecl {
         name: text(name_node, file).to_string(),
         bases,
         site: site(name_node, file),
+        members: members(node, file),
     }
+}
+
+/// The names of a type's properties, fields and positional record parameters.
+fn members(node: Node, file: &SourceFile) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        match child.kind() {
+            "parameter_list" => {
+                let mut c = child.walk();
+                names.extend(
+                    child
+                        .named_children(&mut c)
+                        .filter_map(|p| p.child_by_field_name("name"))
+                        .map(|n| text(n, file).to_string()),
+                );
+            }
+            "declaration_list" => {
+                let mut c = child.walk();
+                for member in child.named_children(&mut c) {
+                    match member.kind() {
+                        "property_declaration" => names.extend(
+                            member
+                                .child_by_field_name("name")
+                                .map(|n| text(n, file).to_string()),
+                        ),
+                        "field_declaration" => walk::preorder(member, |n, _| {
+                            if n.kind() == "variable_declarator"
+                                && let Some(name) = n.child_by_field_name("name")
+                            {
+                                names.push(text(name, file).to_string());
+                            }
+                            true
+                        }),
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    names
 }
 
 /// A `const string` or `static readonly string` with a literal value.
@@ -574,6 +634,9 @@ fn call<'t>(
     };
     let (name, type_list) = generic_parts(name_node, file);
     let is_registration = catalogue::SETTINGS_METHODS.contains(&name.as_str());
+    let copies_settings = is_registration
+        || catalogue::REGISTRATION_METHODS.contains(&name.as_str())
+        || name == catalogue::CLIENT_OVERRIDE;
     let body = ancestry::nearest(ancestors, &trace::BODY_KINDS).unwrap_or(node);
     let args = node
         .child_by_field_name("arguments")
@@ -586,11 +649,8 @@ fn call<'t>(
                     let settings = (is_registration && !is_lambda(expression))
                         .then(|| tracer.settings_source(expression, node, body));
                     let mut argument = argument(expression, settings, file);
-                    if name == catalogue::CLIENT_OVERRIDE
-                        && let Some(lambda) = argument.lambda.as_mut()
-                    {
-                        lambda.captured =
-                            captured_reads(expr::unwrap(expression), node, body, file, tracer);
+                    if copies_settings {
+                        argument.captured = captured_reads(expression, node, body, file, tracer);
                     }
                     Some(argument)
                 })
@@ -614,15 +674,15 @@ fn call<'t>(
     }
 }
 
-/// The outer variables a lambda reads that configuration was read into before `call`.
+/// The outer variables an argument reads that configuration was read into before `call`.
 fn captured_reads<'t>(
-    lambda: Node<'t>,
+    argument: Node<'t>,
     call: Node<'t>,
     body: Node<'t>,
-    file: &'t SourceFile,
+    file: &'t Arc<SourceFile>,
     tracer: &mut Tracer<'t>,
-) -> Vec<SettingsSource> {
-    expr::outer_names(lambda, file)
+) -> Vec<CapturedRead> {
+    expr::outer_names(argument, file)
         .iter()
         .filter_map(|name| tracer.variable(name, call.start_byte(), body))
         .filter(|source| {
@@ -633,6 +693,10 @@ fn captured_reads<'t>(
                     ..
                 }
             )
+        })
+        .map(|variable| CapturedRead {
+            variable,
+            reader: site(argument, file),
         })
         .collect()
 }
@@ -700,6 +764,7 @@ fn argument(expression: Node, settings: Option<SettingsSource>, file: &Arc<Sourc
         site: site(expression, file),
         lambda,
         settings,
+        captured: Vec::new(),
     }
 }
 

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
-use super::expr::{argument_expression, assignment_parts, classify, span, text, unwrap};
+use super::expr::{argument_expression, assignment_parts, classify, coalesced, span, text, unwrap};
 use super::walk::preorder;
 use crate::core::{SourceFile, Span};
 use crate::facts::model::{Assignment, Expr, SettingsSource};
@@ -199,6 +199,8 @@ impl<'t> Tracer<'t> {
                     statement,
                 } => {
                     found = true;
+                    // `section.Get<T>() ?? new T()`: the configured value, when there is one.
+                    let value = coalesced(value);
                     let expr = classify(value, file);
                     read_at = matches!(expr, Expr::SectionGet { .. }).then(|| span(value, file));
                     plain_initializer = matches!(expr, Expr::New { .. } | Expr::SectionGet { .. });
