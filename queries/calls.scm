@@ -22,6 +22,7 @@
     "AddMaskinportenHttpClient" "RegisterMaskinportenClientDefinition"
     "AddMaskinportenHttpMessageHandler" "ConfigureMaskinportenClient"
     "AddMaskinportenJwkTokenProvider"
+    "ConfigureAppWebHost" "AddAltinnAppServices"
     "UseMaskinportenAuthorization" "UseMaskinportenAltinnAuthorization"
     "UseMaskinportenAuthorisation" "UseMaskinportenAltinnAuthorisation"
     "Configure" "AddOptions"

@@ -9,13 +9,14 @@ use rayon::prelude::*;
 use crate::assess::Assessment;
 use crate::config::Config;
 use crate::core::InputProblem;
+use crate::core::catalogue;
 use crate::core::{SourceFile, display_path};
-use crate::discover::{self, Candidate, FileKind, Project};
+use crate::discover::{self, Candidate, Evidence, FileKind, Project};
 use crate::facts::appsettings::{self, AppSettingsFile};
 use crate::facts::csharp::{self, CsFile};
 use crate::facts::external::External;
 use crate::facts::policy;
-use crate::facts::resolve::{PolicyFile, ProjectFiles};
+use crate::facts::resolve::{PolicyFile, ProjectFacts, ProjectFiles};
 use crate::facts::{prefilter, resolve};
 use crate::rules::suppressions::Suppression;
 use crate::rules::{self, Finding};
@@ -108,17 +109,24 @@ fn analyze_in_pool(
         }
     }
 
-    let projects = workspace.projects;
-    let findings: Vec<Finding> = groups
+    let mut projects = workspace.projects;
+    let facts: Vec<ProjectFacts> = groups
         .into_par_iter()
         .enumerate()
-        .flat_map_iter(|(group, files)| {
+        .map(|(group, files)| resolve::resolve(projects.get(group), files))
+        .collect();
+    for (project, facts) in projects.iter_mut().zip(&facts) {
+        project.settle(app_calls(facts));
+    }
+    let findings: Vec<Finding> = facts
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(group, facts)| {
             let project = projects.get(group);
-            let facts = resolve::resolve(project, files);
-            let assessment = Assessment::of(project, &facts, external);
+            let assessment = Assessment::of(project, facts, external);
             let context = rules::Context {
                 project,
-                facts: &facts,
+                facts,
                 external,
                 assessment: &assessment,
             };
@@ -144,6 +152,37 @@ fn analyze_in_pool(
         missing_paths: workspace.missing_paths,
         suppressed,
     }
+}
+
+/// The calls in a project's code that only an app makes, the first of each method: the start-up
+/// of Altinn.App, and the set-up of its Maskinporten client (what the library's own test
+/// projects call).
+fn app_calls(facts: &ProjectFacts) -> Vec<Evidence> {
+    let start_up = facts.app_start_up.iter().map(|c| (c.method, true, &c.site));
+    let client = facts
+        .client_overrides
+        .iter()
+        .map(|c| (catalogue::CLIENT_OVERRIDE, false, &c.site));
+    let shims = facts
+        .shims
+        .iter()
+        .filter(|s| s.name == catalogue::SHIM_REGISTRATION)
+        .map(|s| (catalogue::SHIM_REGISTRATION, false, &s.site));
+    let mut out: Vec<Evidence> = Vec::new();
+    for (method, start_up, site) in start_up.chain(client).chain(shims) {
+        let seen = out
+            .iter()
+            .any(|e| matches!(e, Evidence::Call { method: m, .. } if *m == method));
+        if !seen {
+            let line = site.file.position(site.span.start).line;
+            out.push(Evidence::Call {
+                method,
+                start_up,
+                at: format!("{}:{line}", site.file.display),
+            });
+        }
+    }
+    out
 }
 
 fn read_candidate(candidate: &Candidate) -> FileOutcome {

@@ -70,6 +70,7 @@ fixtures! {
     several_identities => "several-identities",
     split_typeof_key => "split-typeof-key",
     strings_and_comments => "strings-and-comments",
+    studio_backend => "studio-backend",
     switch_expression_definition => "switch-expression-definition",
     typed3_section => "typed3-section",
     unsupported_settings_lambda => "unsupported-settings-lambda",

@@ -11,7 +11,8 @@ pub const LEGACY_PACKAGE: &str = "Altinn.ApiClients.Maskinporten";
 /// targets net10.0, and 10.1.0 is its newest release.
 pub const LEGACY_PACKAGE_VERSION: &str = "10.1.0";
 
-/// Packages whose reference makes a project an Altinn app, in the order their version counts.
+/// Packages whose reference makes a project an Altinn app, in the order their version counts
+/// (`Altinn.App.Core` alone only with more evidence: see `discover::classify`).
 pub const APP_PACKAGES: [&str; 3] = [
     "Altinn.App.Api",
     "Altinn.App.Core",
@@ -205,6 +206,13 @@ pub const SERVICE_REGISTRATIONS: [&str; 6] = [
 // The start-up of an app.
 
 pub const WEB_HOST: &str = "ConfigureAppWebHost";
+/// The app template's registration of the Altinn.App services.
+pub const APP_SERVICES: &str = "AddAltinnAppServices";
+/// Calls only an app's start-up makes (both are Altinn.App.Api extension methods).
+pub const APP_START_UP: [&str; 2] = [WEB_HOST, APP_SERVICES];
+/// The project files of Altinn.App's own source, as a `<ProjectReference>` names them, in the
+/// order their version counts.
+pub const APP_PROJECTS: [&str; 2] = ["Altinn.App.Api.csproj", "Altinn.App.Core.csproj"];
 pub const KEY_VAULT_METHODS: [&str; 2] = ["AddAzureKeyVaultAsConfigProvider", "AddAzureKeyVault"];
 /// The app template's hook for the app's own service registrations.
 pub const SERVICE_HOOK: &str = "RegisterCustomAppServices";
@@ -213,6 +221,7 @@ pub const SERVICE_HOOK: &str = "RegisterCustomAppServices";
 pub fn call_names() -> Vec<&'static str> {
     let mut names: Vec<&str> = REGISTRATION_METHODS.to_vec();
     names.extend([CLIENT_OVERRIDE, SHIM_REGISTRATION]);
+    names.extend(APP_START_UP);
     names.extend(BUILTIN_AUTHORIZATION);
     names.extend(OPTIONS_METHODS);
     names.extend(SERVICE_REGISTRATIONS);
@@ -232,12 +241,13 @@ pub const TYPE_REFERENCE_NAMES: [&str; 6] = [
 
 /// Words one of which every C# file the extractor can report something in contains, spelled as
 /// C# (case-sensitive) requires: every legacy name, shim and built-in method contains
-/// "Maskinporten" or is listed, and so is every start-up step that orders configuration; code
-/// that reads configuration (a section the migration would otherwise remove) mentions one of
-/// the last five.
-pub const PREFILTER_WORDS: [&str; 11] = [
+/// "Maskinporten" or is listed, and so is every start-up step that orders configuration or
+/// shows an app (`AddAltinnAppServices`); code that reads configuration (a section the migration
+/// would otherwise remove) mentions one of the last five.
+pub const PREFILTER_WORDS: [&str; 12] = [
     "Maskinporten",
     WEB_HOST,
+    APP_SERVICES,
     "AzureKeyVault",
     SHIM_TYPES[1],
     DEFINITION_INTERFACE,
@@ -399,7 +409,7 @@ mod tests {
         names.extend(LEGACY_NAMES.iter().map(|(namespace, _)| *namespace));
         names.extend(SHIM_NAMESPACES);
         names.extend(KEY_VAULT_METHODS);
-        names.push(WEB_HOST);
+        names.extend(APP_START_UP);
         names.push(DEFINITION_INTERFACE);
         for name in names {
             assert!(

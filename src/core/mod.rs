@@ -5,6 +5,7 @@
 
 pub mod catalogue;
 pub mod code;
+pub mod paths;
 pub mod problem;
 pub mod severity;
 pub mod site;

@@ -1,7 +1,9 @@
 //! Discover: walks the paths given on the command line, finds the files that can matter, groups
 //! them into projects by `*.csproj`, and classifies each project (Altinn app with its version, or
-//! another .NET project) from its package references.
+//! another .NET project) from its references, `IsAltinnApp` and layout (`classify`; the engine
+//! adds what the code calls once it is read).
 
+pub mod classify;
 pub mod msbuild;
 pub mod version;
 
@@ -12,13 +14,15 @@ use std::sync::Arc;
 use crate::core::InputProblem;
 use crate::core::catalogue;
 use crate::core::{SourceFile, Span, display_path};
+pub use classify::Evidence;
+use classify::Library;
 use msbuild::MsBuildFile;
 pub use version::PackageVersion;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProjectKind {
-    /// References Altinn.App.Api or Altinn.App.Core.
+    /// An Altinn app, by the evidence `classify::kind` weighs.
     AltinnApp,
     /// Any other .NET project.
     Other,
@@ -57,14 +61,26 @@ pub struct ReferenceSlots {
     pub project_end: Option<usize>,
 }
 
+/// Why a project's Altinn.App version is not known, and what would make it known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownVersion {
+    pub reason: String,
+    pub remedy: &'static str,
+}
+
 #[derive(Debug)]
 pub struct Project {
     pub csproj: Arc<SourceFile>,
     pub dir: PathBuf,
     pub kind: ProjectKind,
+    /// What the kind was decided from, in the order found.
+    pub evidence: Vec<Evidence>,
     /// The Altinn.App.Api (else Altinn.App.Core) version, when the project is an app.
     pub altinn_version: Option<PackageVersion>,
-    /// The reference that sets the Altinn version.
+    /// Why `altinn_version` is not known, when it is not.
+    pub version_unknown: Option<UnknownVersion>,
+    /// The reference that sets the Altinn version: a `<PackageReference>`, or the
+    /// `<ProjectReference>` to Altinn.App's source (its version is the referenced project's).
     pub altinn_reference: Option<ReferenceSite>,
     /// The explicit reference to the legacy package, if any.
     pub legacy_reference: Option<ReferenceSite>,
@@ -81,6 +97,19 @@ impl Project {
 
     pub fn is_app(&self) -> bool {
         self.kind == ProjectKind::AltinnApp
+    }
+
+    /// Adds what the project's code shows (the calls only an app makes) and decides the kind
+    /// again; a project file that cannot be read stays what it is.
+    pub fn settle(&mut self, calls: Vec<Evidence>) {
+        for call in calls {
+            if !self.evidence.contains(&call) {
+                self.evidence.push(call);
+            }
+        }
+        if self.kind != ProjectKind::Unreadable {
+            self.kind = classify::kind(&self.evidence);
+        }
     }
 }
 
@@ -256,9 +285,10 @@ fn owning_project(by_dir: &HashMap<&Path, usize>, path: &Path) -> Option<usize> 
         .find_map(|dir| by_dir.get(dir).copied())
 }
 
-/// Parsed `Directory.*.props` files, each read once.
+/// Parsed MSBuild files other than the projects (`Directory.*.props`, imported props, the
+/// referenced Altinn.App projects), each read once.
 #[derive(Default)]
-struct PropsCache {
+pub(crate) struct PropsCache {
     parsed: HashMap<PathBuf, Option<(Arc<SourceFile>, MsBuildFile)>>,
 }
 
@@ -274,9 +304,18 @@ impl PropsCache {
             .ancestors()
             .map(|d| d.join(name))
             .find(|p| p.is_file())?;
+        self.file(&found, problems)
+    }
+
+    /// The parsed file at `path`.
+    fn file(
+        &mut self,
+        path: &Path,
+        problems: &mut Vec<InputProblem>,
+    ) -> Option<(Arc<SourceFile>, MsBuildFile)> {
         self.parsed
-            .entry(found.clone())
-            .or_insert_with(|| read_msbuild(&found, problems))
+            .entry(path.to_path_buf())
+            .or_insert_with(|| read_msbuild(path, problems))
             .clone()
     }
 }
@@ -310,13 +349,19 @@ fn load_project(
     problems: &mut Vec<InputProblem>,
 ) -> Option<Project> {
     let dir = csproj.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let layout = has_app_layout(&dir);
     let Some((file, parsed)) = read_msbuild(csproj, problems) else {
         let text = std::fs::read_to_string(csproj).unwrap_or_default();
         return Some(Project {
             csproj: Arc::new(SourceFile::from_text(csproj, text, false)),
             dir,
             kind: ProjectKind::Unreadable,
+            evidence: layout.then_some(Evidence::AppLayout).into_iter().collect(),
             altinn_version: None,
+            version_unknown: Some(UnknownVersion {
+                reason: "the project file cannot be read".to_string(),
+                remedy: "fix the project file",
+            }),
             altinn_reference: None,
             legacy_reference: None,
             global_usings: Vec::new(),
@@ -333,6 +378,7 @@ fn load_project(
         .iter()
         .map(|r| (file.clone(), r.clone()))
         .collect();
+    let mut project_references: Vec<msbuild::ProjectReference> = parsed.project_references.clone();
     let mut global_usings = parsed.global_usings.clone();
     if let Some((props_file, props)) = &build_props {
         references.extend(
@@ -341,6 +387,7 @@ fn load_project(
                 .iter()
                 .map(|r| (props_file.clone(), r.clone())),
         );
+        project_references.extend(props.project_references.iter().cloned());
         global_usings.extend(props.global_usings.iter().cloned());
     }
     let empty = HashMap::new();
@@ -366,6 +413,32 @@ fn load_project(
         conditional: reference.conditional,
     };
 
+    let mut evidence = Vec::new();
+    for (source, reference) in &references {
+        if let Some(library) = classify::package_library(&reference.name) {
+            evidence.push(Evidence::PackageReference {
+                library,
+                package: reference.name.clone(),
+                from: (source.path != file.path).then(|| source.display.clone()),
+            });
+        }
+    }
+    let source_references: Vec<(Library, &msbuild::ProjectReference)> = project_references
+        .iter()
+        .filter_map(|r| classify::referenced_library(r.file_name()).map(|l| (l, r)))
+        .collect();
+    for (library, reference) in &source_references {
+        evidence.push(Evidence::ProjectReference {
+            library: *library,
+            include: reference.include.replace('\\', "/"),
+        });
+    }
+    let declared = declared_app(&parsed, build_props.as_ref());
+    evidence.extend(declared);
+    if layout {
+        evidence.push(Evidence::AppLayout);
+    }
+
     let app_reference = catalogue::APP_PACKAGES.iter().find_map(|package| {
         references
             .iter()
@@ -375,7 +448,14 @@ fn load_project(
         .iter()
         .find(|(_, r)| r.name.eq_ignore_ascii_case(catalogue::LEGACY_PACKAGE))
         .map(site);
-    let altinn_reference = app_reference.map(site);
+    let (altinn_reference, version_unknown) = match app_reference {
+        Some(reference) => {
+            let site = site(reference);
+            let unknown = package_version_unknown(&reference.1.name, site.version.as_deref());
+            (Some(site), unknown)
+        }
+        None => source_version(&file, &source_references),
+    };
     let altinn_version = altinn_reference
         .as_ref()
         .and_then(|s| s.version.as_deref())
@@ -383,12 +463,10 @@ fn load_project(
     Some(Project {
         csproj: file,
         dir,
-        kind: if app_reference.is_some() {
-            ProjectKind::AltinnApp
-        } else {
-            ProjectKind::Other
-        },
+        kind: classify::kind(&evidence),
+        evidence,
         altinn_version,
+        version_unknown,
         altinn_reference,
         legacy_reference,
         global_usings,
@@ -400,6 +478,88 @@ fn load_project(
             .as_ref()
             .and_then(|(file, props)| central(file, props)),
     })
+}
+
+/// `config/applicationmetadata.json` beside the project file, as in every app.
+fn has_app_layout(dir: &Path) -> bool {
+    dir.join("config")
+        .join("applicationmetadata.json")
+        .is_file()
+}
+
+/// `<IsAltinnApp>` in the project file, else in the nearest Directory.Build.props.
+fn declared_app(
+    project: &MsBuildFile,
+    build_props: Option<&(Arc<SourceFile>, MsBuildFile)>,
+) -> Option<Evidence> {
+    let value = |file: &MsBuildFile| {
+        file.properties
+            .get("IsAltinnApp")
+            .map(|v| v.trim().eq_ignore_ascii_case("true"))
+    };
+    if let Some(value) = value(project) {
+        return Some(Evidence::IsAltinnApp { value, from: None });
+    }
+    let (props_file, props) = build_props?;
+    value(props).map(|value| Evidence::IsAltinnApp {
+        value,
+        from: Some(props_file.display.clone()),
+    })
+}
+
+/// Why a package reference's version cannot be read, if it cannot.
+fn package_version_unknown(package: &str, version: Option<&str>) -> Option<UnknownVersion> {
+    let remedy =
+        "give the reference a version to get the rules of the Altinn.App version the app uses";
+    match version {
+        Some(v) if PackageVersion::parse(v).is_some() => None,
+        Some(v) => Some(UnknownVersion {
+            reason: format!(
+                "the {package} PackageReference has the version `{v}`, which this tool cannot read"
+            ),
+            remedy,
+        }),
+        None => Some(UnknownVersion {
+            reason: format!(
+                "the {package} PackageReference carries no version, and no Directory.Packages.props gives one"
+            ),
+            remedy,
+        }),
+    }
+}
+
+/// The `<ProjectReference>` to Altinn.App's source (Api before Core) that stands for the version.
+fn source_version(
+    file: &Arc<SourceFile>,
+    references: &[(Library, &msbuild::ProjectReference)],
+) -> (Option<ReferenceSite>, Option<UnknownVersion>) {
+    let mut ordered: Vec<&(Library, &msbuild::ProjectReference)> = references.iter().collect();
+    ordered.sort_by_key(|(library, _)| *library != Library::Api);
+    let Some((_, first)) = ordered.first() else {
+        return (
+            None,
+            Some(UnknownVersion {
+                reason: "the project has no Altinn.App.Api or Altinn.App.Core reference of its own; one through another project is not followed".to_string(),
+                remedy: "reference Altinn.App.Api with a version in the project to get the rules of the Altinn.App version the app uses",
+            }),
+        );
+    };
+    let site = |reference: &msbuild::ProjectReference, version: Option<String>| ReferenceSite {
+        file: file.clone(),
+        span: reference.span,
+        version,
+        conditional: reference.conditional,
+    };
+    (
+        Some(site(first, None)),
+        Some(UnknownVersion {
+            reason: format!(
+                "the version of the referenced {} is not read",
+                first.include.replace('\\', "/")
+            ),
+            remedy: "set <Version> in the referenced project or its Directory.Build.props to get the rules of that version",
+        }),
+    )
 }
 
 /// Central package management, when the props file turns it on.

@@ -1,6 +1,7 @@
 //! Reads what the pipeline needs from MSBuild files (`*.csproj`, `Directory.Packages.props`,
-//! `Directory.Build.props`): properties, package references with their element spans, package
-//! versions for central package management, and global `<Using>` items.
+//! `Directory.Build.props`): properties, package and project references with their element
+//! spans, package versions for central package management, imported files, and global `<Using>`
+//! items.
 
 use std::collections::HashMap;
 
@@ -21,6 +22,27 @@ pub struct PackageReference {
     pub conditional: bool,
 }
 
+/// A `<ProjectReference>` item.
+#[derive(Debug, Clone)]
+pub struct ProjectReference {
+    /// The path as written (`../../src/Altinn.App.Api/Altinn.App.Api.csproj`, or with `\`).
+    pub include: String,
+    /// The span of the start (or empty) tag.
+    pub span: Span,
+    /// Whether the item, or the ItemGroup it sits in, carries a `Condition`.
+    pub conditional: bool,
+}
+
+impl ProjectReference {
+    /// The file name of the referenced project (`Altinn.App.Api.csproj`), whatever the separator.
+    pub fn file_name(&self) -> &str {
+        self.include
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(&self.include)
+    }
+}
+
 /// A `<PackageVersion>` item of central package management.
 #[derive(Debug, Clone)]
 pub struct PackageVersionItem {
@@ -34,6 +56,9 @@ pub struct PackageVersionItem {
 pub struct MsBuildFile {
     pub properties: HashMap<String, String>,
     pub package_references: Vec<PackageReference>,
+    pub project_references: Vec<ProjectReference>,
+    /// `<Import Project="..." />` paths as written (props files chain their parents this way).
+    pub imports: Vec<String>,
     /// `<PackageVersion Include=.. Version=..>` (central package management), by lower-case name.
     pub package_versions: HashMap<String, String>,
     /// `<Using Include="Namespace" />` items: global usings added by the SDK.
@@ -79,7 +104,13 @@ pub fn parse(file: &SourceFile) -> Result<MsBuildFile, String> {
                     {
                         conditional_group = Some(stack.len());
                     }
-                    element(&tag, &name, file.span_of_text(start, end), &mut out);
+                    element(
+                        &tag,
+                        &name,
+                        file.span_of_text(start, end),
+                        conditional_group.is_some(),
+                        &mut out,
+                    );
                 }
                 stack.push(name);
                 text_buffer.clear();
@@ -91,7 +122,13 @@ pub fn parse(file: &SourceFile) -> Result<MsBuildFile, String> {
                     reference.conditional |= conditional_group.is_some();
                     out.package_references.push(reference);
                 } else {
-                    element(&tag, &name, file.span_of_text(start, end), &mut out);
+                    element(
+                        &tag,
+                        &name,
+                        file.span_of_text(start, end),
+                        conditional_group.is_some(),
+                        &mut out,
+                    );
                 }
             }
             Event::Text(text) => {
@@ -159,8 +196,22 @@ fn package_reference(tag: &BytesStart, span: Span) -> PackageReference {
     }
 }
 
-fn element(tag: &BytesStart, name: &str, span: Span, out: &mut MsBuildFile) {
+fn element(tag: &BytesStart, name: &str, span: Span, conditional: bool, out: &mut MsBuildFile) {
     match name {
+        "ProjectReference" => {
+            if let Some(include) = attribute(tag, "Include") {
+                out.project_references.push(ProjectReference {
+                    include,
+                    span,
+                    conditional: conditional || attribute(tag, "Condition").is_some(),
+                });
+            }
+        }
+        "Import" => {
+            if let Some(project) = attribute(tag, "Project") {
+                out.imports.push(project);
+            }
+        }
         "PackageVersion" => {
             if let (Some(package), Some(version)) =
                 (attribute(tag, "Include"), attribute(tag, "Version"))

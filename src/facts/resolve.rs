@@ -37,6 +37,9 @@ pub struct ProjectFacts {
     pub code_reads: Vec<CodeRead>,
     /// Start-up steps of the files that set up the host, file by file.
     pub startup: Vec<crate::facts::csharp::startup::StartupEvent>,
+    /// Calls of Altinn.App's own start-up (`ConfigureAppWebHost`, `AddAltinnAppServices`): what
+    /// shows a project runs as an app.
+    pub app_start_up: Vec<AppStartUp>,
     /// Project classes implementing `IClientDefinition`.
     pub custom_definitions: Vec<TypeDecl>,
     pub appsettings: Vec<AppSettingsFile>,
@@ -262,6 +265,13 @@ pub struct ProjectFiles {
     pub policies: Vec<PolicyFile>,
 }
 
+/// A call of an app start-up method (not a project method of the same name).
+#[derive(Debug, Clone)]
+pub struct AppStartUp {
+    pub method: &'static str,
+    pub site: crate::core::Site,
+}
+
 /// An authorization policy with the app owner it may name.
 #[derive(Debug)]
 pub struct PolicyFile {
@@ -395,6 +405,14 @@ fn resolve_call(call: &Call, imports: &Imports, symbols: &Symbols, facts: &mut P
                     .map(|a| (a.expr.literal_string().map(str::to_string), a.site.clone()))
                     .collect(),
             });
+        }
+        _ if catalogue::APP_START_UP.contains(&name) && !symbols.declares_method(name) => {
+            if let Some(method) = catalogue::APP_START_UP.into_iter().find(|m| *m == name) {
+                facts.app_start_up.push(AppStartUp {
+                    method,
+                    site: call.method_site.clone(),
+                });
+            }
         }
         catalogue::SHIM_REGISTRATION if !symbols.declares_method(name) => {
             facts.shims.push(ShimUse {

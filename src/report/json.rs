@@ -32,6 +32,8 @@ struct ProjectJson<'a> {
     /// Why the model is an assumption, when it is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     model_note: Option<String>,
+    /// What the kind was decided from (`PackageReference Altinn.App.Api`, `IsAltinnApp`, ...).
+    evidence: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -145,6 +147,7 @@ pub fn render(outcome: &Outcome) -> String {
                     .iter()
                     .find(|(path, _)| path == p.display())
                     .map(|(_, note)| note.clone()),
+                evidence: p.evidence.iter().map(ToString::to_string).collect(),
             })
             .collect(),
         findings: outcome.findings.iter().map(finding).collect(),

@@ -52,16 +52,22 @@ pub struct Summary {
 
 impl Outcome<'_> {
     /// What the run assumed about each app and the user should know: an app whose Altinn.App
-    /// version is not known gets the Altinn.App 8 rules.
+    /// version is not known gets the Altinn.App 8 rules, and the note says why the version is
+    /// not known (a reference without a version, a referenced Altinn.App project that sets none).
     pub fn notes(&self) -> Vec<(String, String)> {
         self.projects
             .iter()
             .filter(|p| p.is_app() && p.altinn_version.is_none())
             .map(|p| {
-                (
-                    p.display().to_string(),
-                    "the Altinn.App version is not known (the Altinn.App.Api/Core reference carries no version this tool can read), so the Altinn.App 8 rules apply; give the reference a version to get the Altinn.App 9 rules".to_string(),
-                )
+                let note = match &p.version_unknown {
+                    Some(unknown) => format!(
+                        "the Altinn.App version is not known ({}), so the Altinn.App 8 rules apply; {}",
+                        unknown.reason, unknown.remedy
+                    ),
+                    None => "the Altinn.App version is not known, so the Altinn.App 8 rules apply"
+                        .to_string(),
+                };
+                (p.display().to_string(), note)
             })
             .collect()
     }

@@ -64,6 +64,24 @@ pub fn compact(report: &Value, exit: i32) -> String {
             p["kind"].as_str().unwrap_or("?"),
             p["altinn_version"].as_str().unwrap_or("-")
         ));
+        // The evidence of the usual app (a package reference to Altinn.App.Api) is left out
+        // to keep the expectations short; every other classification shows what it rests on.
+        let evidence: Vec<&str> = p["evidence"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let usual = p["kind"] == "altinn-app"
+            && evidence
+                .iter()
+                .any(|e| e.starts_with("PackageReference Altinn.App.Api"));
+        if !usual && !evidence.is_empty() {
+            out.push_str(&format!("  evidence: {}\n", evidence.join("; ")));
+        }
+        if let Some(note) = p["model_note"].as_str() {
+            out.push_str(&format!("  note: {note}\n"));
+        }
     }
     for f in report["findings"].as_array().into_iter().flatten() {
         out.push_str(&format!(
