@@ -37,6 +37,7 @@ macro_rules! fixtures {
 }
 
 fixtures! {
+    app_lib_source_tree => "app-lib-source-tree",
     appsettings_hazards => "appsettings-hazards",
     central_package_management => "central-package-management",
     certificate_definitions => "certificate-definitions",
@@ -75,6 +76,7 @@ fixtures! {
     typed3_section => "typed3-section",
     unsupported_settings_lambda => "unsupported-settings-lambda",
     v7_app_clean => "v7-app-clean",
+    vendored_app_lib => "vendored-app-lib",
     v9_central_package_management => "v9-central-package-management",
     v9_custom_config_path => "v9-custom-config-path",
     v9_default_override => "v9-default-override",

@@ -27,7 +27,9 @@ pub enum VersionModel {
 }
 
 impl VersionModel {
-    /// The model of a project, decided here and nowhere else.
+    /// The model of a project, decided here and nowhere else. An unknown version is taken for
+    /// Altinn.App 8; the project's `version_unknown` says why it is unknown, and the reports say
+    /// that this was assumed.
     pub fn of(project: Option<&Project>) -> VersionModel {
         let Some(version) = project.and_then(|p| p.altinn_version.as_ref()) else {
             return VersionModel::V8;
@@ -89,7 +91,13 @@ pub fn blockers(project: &Project, facts: &ProjectFacts, keep: bool) -> Vec<Bloc
         }),
         None => blockers.push(Blocker {
             rule: Code::MP203,
-            reason: "the Altinn.App version of the app could not be determined".to_string(),
+            reason: match &project.version_unknown {
+                Some(unknown) => format!(
+                    "the Altinn.App version of the app could not be determined: {}",
+                    unknown.reason
+                ),
+                None => "the Altinn.App version of the app could not be determined".to_string(),
+            },
             site: site.clone(),
         }),
         Some(_) => {}

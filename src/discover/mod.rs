@@ -5,6 +5,7 @@
 
 pub mod classify;
 pub mod msbuild;
+mod referenced;
 pub mod version;
 
 use std::collections::HashMap;
@@ -454,7 +455,7 @@ fn load_project(
             let unknown = package_version_unknown(&reference.1.name, site.version.as_deref());
             (Some(site), unknown)
         }
-        None => source_version(&file, &source_references),
+        None => source_version(&file, &dir, &source_references, props, problems),
     };
     let altinn_version = altinn_reference
         .as_ref()
@@ -528,10 +529,14 @@ fn package_version_unknown(package: &str, version: Option<&str>) -> Option<Unkno
     }
 }
 
-/// The `<ProjectReference>` to Altinn.App's source (Api before Core) that stands for the version.
+/// The version of an app that builds Altinn.App from source: the first referenced Altinn.App
+/// project (Api before Core) that declares one, with its `<ProjectReference>` as the site.
 fn source_version(
     file: &Arc<SourceFile>,
+    dir: &Path,
     references: &[(Library, &msbuild::ProjectReference)],
+    props: &mut PropsCache,
+    problems: &mut Vec<InputProblem>,
 ) -> (Option<ReferenceSite>, Option<UnknownVersion>) {
     let mut ordered: Vec<&(Library, &msbuild::ProjectReference)> = references.iter().collect();
     ordered.sort_by_key(|(library, _)| *library != Library::Api);
@@ -544,19 +549,26 @@ fn source_version(
             }),
         );
     };
-    let site = |reference: &msbuild::ProjectReference, version: Option<String>| ReferenceSite {
+    let site = |reference: &msbuild::ProjectReference, version| ReferenceSite {
         file: file.clone(),
         span: reference.span,
         version,
         conditional: reference.conditional,
     };
+    // The first reference's reason is the one to give: it names the project that counts.
+    let mut first_reason = None;
+    for (_, reference) in &ordered {
+        match referenced::version_of(dir, &reference.include, props, problems) {
+            Ok(version) => return (Some(site(reference, Some(version))), None),
+            Err(reason) => {
+                first_reason.get_or_insert(reason);
+            }
+        }
+    }
     (
         Some(site(first, None)),
         Some(UnknownVersion {
-            reason: format!(
-                "the version of the referenced {} is not read",
-                first.include.replace('\\', "/")
-            ),
+            reason: first_reason.unwrap_or_default(),
             remedy: "set <Version> in the referenced project or its Directory.Build.props to get the rules of that version",
         }),
     )

@@ -153,7 +153,8 @@ pub fn parse(file: &SourceFile) -> Result<MsBuildFile, String> {
                             Span::new(reference.span.start, file.span_of_text(0, end).end);
                         out.package_references.push(reference);
                     }
-                } else if parent == Some("PropertyGroup") {
+                } else if parent == Some("PropertyGroup") && !stack.iter().any(|e| e == "Target") {
+                    // A property a `<Target>` sets exists only when the build runs it.
                     out.properties.insert(name, text_buffer.trim().to_string());
                 }
                 text_buffer.clear();
@@ -314,6 +315,41 @@ mod tests {
             expand_properties("$(AltinnVersion)", &[&parsed.properties]),
             "8.12.7"
         );
+    }
+
+    #[test]
+    fn reads_project_references_imports_and_skips_target_properties() {
+        let text = r#"<Project>
+  <Import Project="../Directory.Build.props" />
+  <ItemGroup Condition="'$(Configuration)' == 'Debug'">
+    <ProjectReference Include="..\..\src\Altinn.App.Core\Altinn.App.Core.csproj" />
+  </ItemGroup>
+  <ItemGroup>
+    <ProjectReference Include="../../src/Altinn.App.Api/Altinn.App.Api.csproj">
+      <CopyToOutputDirectory>x</CopyToOutputDirectory>
+    </ProjectReference>
+  </ItemGroup>
+  <PropertyGroup><VersionPrefix>8.9.2</VersionPrefix></PropertyGroup>
+  <Target Name="AssemblyVersionTarget" AfterTargets="MinVer">
+    <PropertyGroup><Version>$(MinVerMajor).$(MinVerMinor)</Version></PropertyGroup>
+  </Target>
+</Project>"#;
+        let parsed = parse(&file(text)).unwrap();
+        assert_eq!(parsed.imports, ["../Directory.Build.props"]);
+        let references: Vec<_> = parsed
+            .project_references
+            .iter()
+            .map(|r| (r.file_name(), r.conditional))
+            .collect();
+        assert_eq!(
+            references,
+            [
+                ("Altinn.App.Core.csproj", true),
+                ("Altinn.App.Api.csproj", false)
+            ]
+        );
+        assert_eq!(parsed.properties["VersionPrefix"], "8.9.2");
+        assert!(!parsed.properties.contains_key("Version"));
     }
 
     #[test]

@@ -110,6 +110,18 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// Whether the app's Altinn.App version moves the rule's level (a version circumstance).
+    pub fn depends_on_version(&self) -> bool {
+        self.adjustments.iter().any(|a| {
+            matches!(
+                a.when,
+                Circumstance::AltinnApp9Early
+                    | Circumstance::DoesNotCompile
+                    | Circumstance::StaysOnLegacyPackage
+            )
+        })
+    }
+
     /// What a rule leaves at its default: it looks at apps, its findings are code work, it
     /// derives nothing, no circumstance moves its level. A rule sets `code`, `name`,
     /// `severity`, `summary`, `doc` and `check` itself (a test checks every code is unique).
@@ -258,8 +270,17 @@ pub fn check_project(context: &Context) -> Vec<Finding> {
         (rule.check)(context, &mut findings);
     }
     let project = context.project.map(|p| p.display().to_string());
+    // The level of these rules depends on the version: say that it was assumed.
+    let assumed = context
+        .project
+        .is_some_and(|p| p.is_app() && p.altinn_version.is_none());
     for f in &mut findings {
         f.project = project.clone();
+        if assumed && f.rule.depends_on_version() {
+            f.message.push_str(
+                " (The app's Altinn.App version is not known, so this reads it as Altinn.App 8.)",
+            );
+        }
     }
     findings
 }
