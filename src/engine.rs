@@ -89,7 +89,18 @@ fn analyze_in_pool(
             read_candidate(candidate)
         })
         .collect();
-    let files_scanned = workspace.files.len() + workspace.projects.len();
+    // A file argument reads its whole project, but counts (and reports) only itself.
+    let scope = workspace.scope.clone();
+    let files_scanned = workspace
+        .files
+        .iter()
+        .filter(|f| scope.covers(&f.path))
+        .count()
+        + workspace
+            .projects
+            .iter()
+            .filter(|p| scope.covers(&p.csproj.path))
+            .count();
 
     let mut problems = workspace.problems;
     let mut suppressions = Vec::new();
@@ -133,8 +144,11 @@ fn analyze_in_pool(
             rules::check_project(&context)
         })
         .collect();
-    let findings = config.apply_levels(findings);
+    let mut findings = config.apply_levels(findings);
+    findings.retain(|f| scope.covers(&f.site.file.path));
     let (mut findings, suppressed) = rules::suppressions::apply(findings, &suppressions);
+    // Unused-suppression findings in files read only for context.
+    findings.retain(|f| scope.covers(&f.site.file.path));
     findings.sort_by(|a, b| {
         (&a.site.file.display, a.site.span.start, a.rule.code).cmp(&(
             &b.site.file.display,

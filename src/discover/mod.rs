@@ -6,6 +6,7 @@
 pub mod classify;
 pub mod msbuild;
 mod referenced;
+pub mod scope;
 pub mod version;
 
 use std::collections::HashMap;
@@ -18,6 +19,7 @@ use crate::core::{SourceFile, Span, display_path};
 pub use classify::Evidence;
 use classify::Library;
 use msbuild::MsBuildFile;
+pub use scope::Scope;
 pub use version::PackageVersion;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -137,18 +139,40 @@ pub struct Workspace {
     pub problems: Vec<InputProblem>,
     /// Paths given that do not exist (a usage error).
     pub missing_paths: Vec<String>,
+    /// What was asked for: whole folders, or files within their project.
+    pub scope: Scope,
 }
 
 /// Walks `paths` and builds the workspace. Never fails: problems are collected.
 pub fn discover(paths: &[PathBuf]) -> Workspace {
     let mut workspace = Workspace::default();
     let mut found = Found::default();
+    let mut named_files = Vec::new();
     for path in paths {
         if !path.exists() {
             workspace.missing_paths.push(display_path(path));
             continue;
         }
-        walk(path, &mut found);
+        let reading = workspace.scope.add(path);
+        walk(&reading.walk, &mut found);
+        named_files.extend(reading.only);
+    }
+    // A file given by name is read even when the walk of its project leaves it out
+    // (`.gitignore`).
+    for file in named_files {
+        let wanted = scope::canonical(&file);
+        let walked = found
+            .files
+            .iter()
+            .any(|(p, _)| scope::canonical(p) == wanted);
+        if !walked
+            && let Some(kind) = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|name| file_kind(&file, name))
+        {
+            found.files.push((file, kind));
+        }
     }
     let Found {
         projects: mut project_files,
@@ -235,22 +259,25 @@ fn record(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, found: &m
     let Some(name) = entry.file_name().to_str() else {
         return;
     };
-    let kind = if name.ends_with(".csproj") {
-        None
-    } else if name.ends_with(".cs") {
+    if name.ends_with(".csproj") {
+        found.projects.push(entry.into_path());
+    } else if let Some(kind) = file_kind(entry.path(), name) {
+        found.files.push((entry.into_path(), kind));
+    }
+}
+
+/// What a file (other than a project file) is to the analysis, if anything.
+fn file_kind(path: &Path, name: &str) -> Option<FileKind> {
+    if name.ends_with(".cs") {
         Some(FileKind::CSharp)
     } else if is_appsettings(name) {
         Some(FileKind::AppSettings)
     } else if name == "policy.xml"
-        && entry.path().parent().and_then(|p| p.file_name()) == Some("authorization".as_ref())
+        && path.parent().and_then(|p| p.file_name()) == Some("authorization".as_ref())
     {
         Some(FileKind::Policy)
     } else {
-        return;
-    };
-    match kind {
-        None => found.projects.push(entry.into_path()),
-        Some(kind) => found.files.push((entry.into_path(), kind)),
+        None
     }
 }
 
