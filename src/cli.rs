@@ -342,14 +342,18 @@ fn check(args: CheckArgs) -> ExitCode {
     let applied = crate::fixes::apply::apply(&mut analysis.findings, |_| true);
     let mut stderr = std::io::stderr().lock();
     if let Some(path) = &args.write_baseline
-        && let Err(message) = write_output(Some(path), &rules::baseline::render(&analysis.findings))
+        && let Err(message) = write_output(
+            Some(path),
+            &rules::baseline::render(&analysis.findings, &analysis.root),
+        )
     {
         let _ = writeln!(stderr, "error: {message}");
         return ExitCode::from(2);
     }
     let mut baselined = 0;
     if let Some(path) = &args.baseline {
-        match rules::baseline::filter(std::mem::take(&mut analysis.findings), path) {
+        match rules::baseline::filter(std::mem::take(&mut analysis.findings), path, &analysis.root)
+        {
             Ok((kept, absorbed)) => {
                 analysis.findings = kept;
                 baselined = absorbed;
@@ -368,6 +372,7 @@ fn check(args: CheckArgs) -> ExitCode {
         changes: &applied.changes,
         suppressed: analysis.suppressed,
         baselined,
+        root: &analysis.root,
     };
     let color = args.output.is_none()
         && !args.no_color
@@ -459,7 +464,7 @@ fn fix(args: FixArgs) -> ExitCode {
         );
         return ExitCode::from(if written.failed.is_empty() { 0 } else { 2 });
     }
-    let (patch, hidden) = report::patch::render(&applied.changes);
+    let (patch, hidden) = report::patch::render(&applied.changes, &analysis.root);
     for path in &hidden {
         eprintln!(
             "warning: {path}: the change is not in the patch because its lines show a secret value; review and apply it with fix --write"

@@ -10,6 +10,7 @@ use crate::assess::Assessment;
 use crate::config::Config;
 use crate::core::InputProblem;
 use crate::core::catalogue;
+use crate::core::paths::RepoRoot;
 use crate::core::{SourceFile, display_path};
 use crate::discover::{self, Candidate, Evidence, FileKind, Project};
 use crate::facts::appsettings::{self, AppSettingsFile};
@@ -31,6 +32,8 @@ pub struct Analysis {
     pub missing_paths: Vec<String>,
     /// Findings left out by suppression comments.
     pub suppressed: usize,
+    /// What paths in patches, baselines and SARIF are relative to.
+    pub root: RepoRoot,
 }
 
 enum Extracted {
@@ -165,6 +168,7 @@ fn analyze_in_pool(
         files_scanned,
         missing_paths: workspace.missing_paths,
         suppressed,
+        root: workspace.root,
     }
 }
 

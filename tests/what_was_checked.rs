@@ -29,6 +29,27 @@ fn copy_fixture(name: &str) -> tempfile::TempDir {
     dir
 }
 
+/// A copy of a fixture as a git repository (initialised, nothing committed).
+fn git_repo(name: &str) -> tempfile::TempDir {
+    let dir = copy_fixture(name);
+    git(dir.path(), &["init", "-q"]);
+    dir
+}
+
+fn git(dir: &Path, args: &[&str]) -> std::process::Output {
+    let output = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
 fn json(dir: &Path, args: &[&str]) -> (Value, i32) {
     let mut all = vec!["check", "--format", "json"];
     all.extend_from_slice(args);
@@ -110,7 +131,7 @@ fn a_file_argument_is_checked_within_its_project() {
 
 #[test]
 fn fix_on_a_file_argument_migrates_that_file() {
-    let repo = copy_fixture("guide-typed-client");
+    let repo = git_repo("guide-typed-client");
     let whole = stdout(repo.path(), &["fix", "."]);
     let file = stdout(repo.path(), &["fix", "App/Program.cs"]);
     let program_part = |patch: &str| -> String {
@@ -131,4 +152,129 @@ fn a_project_file_argument_stands_for_its_project() {
     let (whole, _) = json(repo.path(), &["App"]);
     let (project, _) = json(repo.path(), &["App/App.csproj"]);
     assert_eq!(findings(&project), findings(&whole));
+}
+
+#[test]
+fn patch_paths_are_relative_to_the_repository_root_from_any_folder() {
+    let repo = git_repo("guide-typed-client");
+    let app = repo.path().join("App");
+    let at_root = stdout(repo.path(), &["fix", "."]);
+    let in_app = stdout(&app, &["fix", "."]);
+    assert!(at_root.starts_with("diff --git a/App/Program.cs b/App/Program.cs\n"));
+    assert!(at_root.contains("\n--- a/App/appsettings.json\n+++ b/App/appsettings.json\n"));
+    assert_eq!(in_app, at_root);
+    // An absolute path from an unrelated folder: no `a//tmp/...` headers.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let absolute = stdout(elsewhere.path(), &["fix", repo.path().to_str().unwrap()]);
+    assert_eq!(absolute, at_root);
+    // The patch made in App/ applies from App/ (git reads paths from the top level).
+    std::fs::write(repo.path().join("fix.patch"), &in_app).unwrap();
+    git(&app, &["apply", "--whitespace=nowarn", "../fix.patch"]);
+    let program = std::fs::read_to_string(app.join("Program.cs")).unwrap();
+    assert!(
+        program.contains(
+            ".UseMaskinportenAltinnAuthorization(\"altinn:serviceowner/instances.read\")"
+        )
+    );
+    assert_eq!(stdout(&app, &["fix", "."]), "");
+}
+
+#[test]
+fn outside_git_paths_are_relative_to_the_folder_given() {
+    let copy = copy_fixture("guide-typed-client");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let patch = stdout(elsewhere.path(), &["fix", copy.path().to_str().unwrap()]);
+    assert!(
+        patch.starts_with("diff --git a/App/Program.cs b/App/Program.cs\n"),
+        "{patch}"
+    );
+    assert!(!patch.contains("a//"), "{patch}");
+    // Given the project folder, the paths start there.
+    let app = stdout(copy.path(), &["fix", "App"]);
+    assert!(
+        app.starts_with("diff --git a/Program.cs b/Program.cs\n"),
+        "{app}"
+    );
+}
+
+#[test]
+fn a_baseline_written_in_one_folder_holds_in_another() {
+    let repo = git_repo("guide-typed-client");
+    let app = repo.path().join("App");
+    let written = run(
+        repo.path(),
+        &["check", "--write-baseline", "baseline.json", "."],
+    );
+    assert_eq!(written.status.code(), Some(1));
+    let baseline: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo.path().join("baseline.json")).unwrap())
+            .unwrap();
+    let paths: Vec<&str> = baseline["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "App/Program.cs",
+            "App/Program.cs",
+            "App/Program.cs",
+            "App/Program.cs",
+            "App/Program.cs",
+            "App/appsettings.json"
+        ]
+    );
+    let (from_app, exit) = json(&app, &["--baseline", "../baseline.json", "."]);
+    assert_eq!(findings(&from_app), Vec::<String>::new());
+    assert_eq!(from_app["summary"]["baselined"], 6);
+    assert_eq!(exit, 0);
+    // And the other way round: written in App/, read at the root.
+    run(
+        &app,
+        &["check", "--write-baseline", "app-baseline.json", "."],
+    );
+    let (from_root, _) = json(repo.path(), &["--baseline", "App/app-baseline.json", "."]);
+    assert_eq!(from_root["summary"]["baselined"], 6);
+    assert_eq!(findings(&from_root), Vec::<String>::new());
+}
+
+#[test]
+fn sarif_and_annotations_name_files_from_the_repository_root() {
+    let repo = git_repo("guide-typed-client");
+    let app = repo.path().join("App");
+    let at_root = stdout(repo.path(), &["check", "--format", "sarif", "."]);
+    let in_app = stdout(&app, &["check", "--format", "sarif", "."]);
+    assert_eq!(in_app, at_root);
+    let log: Value = serde_json::from_str(&in_app).unwrap();
+    let uris: Vec<&str> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        uris,
+        [
+            "App/Program.cs",
+            "App/Program.cs",
+            "App/Program.cs",
+            "App/Program.cs",
+            "App/Program.cs",
+            "App/appsettings.json"
+        ]
+    );
+    let github = stdout(&app, &["check", "--format", "github", "."]);
+    assert!(
+        github.starts_with("::warning file=App/Program.cs,line=1,"),
+        "{github}"
+    );
+    // The human and JSON reports stay relative to the current folder.
+    let (report, _) = json(&app, &["."]);
+    assert_eq!(report["findings"][0]["path"], "Program.cs");
 }

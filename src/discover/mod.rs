@@ -6,6 +6,7 @@
 pub mod classify;
 pub mod msbuild;
 mod referenced;
+pub mod root;
 pub mod scope;
 pub mod version;
 
@@ -15,6 +16,7 @@ use std::sync::Arc;
 
 use crate::core::InputProblem;
 use crate::core::catalogue;
+use crate::core::paths::RepoRoot;
 use crate::core::{SourceFile, Span, display_path};
 pub use classify::Evidence;
 use classify::Library;
@@ -141,6 +143,8 @@ pub struct Workspace {
     pub missing_paths: Vec<String>,
     /// What was asked for: whole folders, or files within their project.
     pub scope: Scope,
+    /// What paths in patches, baselines and SARIF are relative to.
+    pub root: RepoRoot,
 }
 
 /// Walks `paths` and builds the workspace. Never fails: problems are collected.
@@ -148,6 +152,7 @@ pub fn discover(paths: &[PathBuf]) -> Workspace {
     let mut workspace = Workspace::default();
     let mut found = Found::default();
     let mut named_files = Vec::new();
+    let mut walked = Vec::new();
     for path in paths {
         if !path.exists() {
             workspace.missing_paths.push(display_path(path));
@@ -155,8 +160,10 @@ pub fn discover(paths: &[PathBuf]) -> Workspace {
         }
         let reading = workspace.scope.add(path);
         walk(&reading.walk, &mut found);
+        walked.push(reading.walk);
         named_files.extend(reading.only);
     }
+    workspace.root = root::of(&walked);
     // A file given by name is read even when the walk of its project leaves it out
     // (`.gitignore`).
     for file in named_files {

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::core::paths::normalize;
+pub use crate::core::paths::canonical;
 
 /// The folders and files whose findings the run reports.
 #[derive(Debug, Default, Clone)]
@@ -66,13 +66,6 @@ impl Scope {
     pub fn is_restricted(&self) -> bool {
         !self.only.is_empty()
     }
-}
-
-/// The canonical form of a path, for comparing paths written differently (`./App`, `App`, an
-/// absolute path); a path that cannot be resolved is made absolute lexically.
-pub fn canonical(path: &Path) -> PathBuf {
-    path.canonicalize()
-        .unwrap_or_else(|_| normalize(&std::path::absolute(path).unwrap_or(path.to_path_buf())))
 }
 
 /// The folder of the nearest project file above `file`, written relative to the current

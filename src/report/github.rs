@@ -44,7 +44,7 @@ pub fn render(outcome: &Outcome) -> String {
         };
         out.push_str(&format!(
             "::{command} file={},line={},endLine={}{columns},title={}::{}\n",
-            property(&f.site.file.display),
+            property(&outcome.root.relative(&f.site.file.path)),
             start.line,
             end.line,
             property(&format!("{} {}", f.rule.code, f.rule.name)),

@@ -60,11 +60,14 @@ fn section(
     findings: &[&Finding],
     plans: &[plan::AppPlan],
 ) -> String {
-    let title = project.unwrap_or("Files outside any project");
-    let kind = outcome
+    let found = outcome
         .projects
         .iter()
-        .find(|p| Some(p.display()) == project)
+        .find(|p| Some(p.display()) == project);
+    let title = found.map_or("Files outside any project".to_string(), |p| {
+        outcome.root.relative(&p.csproj.path)
+    });
+    let kind = found
         .map(|p| match &p.altinn_version {
             Some(v) if p.is_app() => format!(" (Altinn app, Altinn.App {v})"),
             _ if p.is_app() => " (Altinn app)".to_string(),
@@ -85,7 +88,10 @@ fn section(
             let at = f.site.file.position(f.site.span.start);
             out.push_str(&format!(
                 "- **{}:{}** ({}) {}\n",
-                f.site.file.display, at.line, f.severity, f.message
+                outcome.root.relative(&f.site.file.path),
+                at.line,
+                f.severity,
+                f.message
             ));
             match (&f.fix, &f.fix_withheld) {
                 (Some(fix), _) => out.push_str(&format!(
@@ -131,7 +137,7 @@ fn patch_block(outcome: &Outcome, findings: &[&Finding]) -> String {
         .filter(|c| files.contains(c.file.path.as_path()))
         .cloned()
         .collect();
-    let (diff, hidden) = patch::render(&changes);
+    let (diff, hidden) = patch::render(&changes, outcome.root);
     let mut out = String::new();
     if !diff.is_empty() {
         out.push_str("\n### Proposed patch\n\n```diff\n");

@@ -37,6 +37,8 @@ pub struct Outcome<'a> {
     /// Findings left out by suppression comments and by the baseline.
     pub suppressed: usize,
     pub baselined: usize,
+    /// What paths in SARIF, annotations and the Markdown report are relative to.
+    pub root: &'a crate::core::paths::RepoRoot,
 }
 
 /// Counts by severity.

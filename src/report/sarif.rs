@@ -1,11 +1,13 @@
 //! `--format sarif`: SARIF 2.1.0 for code scanning (GitHub and others): the tool's rules with
 //! their documentation, results with locations, related locations, fingerprints, and the fix's
-//! edits as `fixes[].artifactChanges[].replacements` (byte regions of the file as it is).
+//! edits as `fixes[].artifactChanges[].replacements` (byte regions of the file as it is). URIs
+//! are relative to the repository root (`%SRCROOT%`), as code scanning expects.
 
 use serde_json::{Value, json};
 
 use super::Outcome;
 use crate::core::Site;
+use crate::core::paths::RepoRoot;
 use crate::rules::fingerprint;
 use crate::rules::{Finding, RULES, Severity};
 
@@ -30,9 +32,9 @@ fn region(site: &Site) -> Value {
     })
 }
 
-fn physical(site: &Site) -> Value {
+fn physical(site: &Site, root: &RepoRoot) -> Value {
     json!({
-        "artifactLocation": { "uri": uri(&site.file.display), "uriBaseId": "%SRCROOT%" },
+        "artifactLocation": { "uri": uri(&root.relative(&site.file.path)), "uriBaseId": "%SRCROOT%" },
         "region": region(site),
     })
 }
@@ -66,7 +68,7 @@ fn rules() -> Vec<Value> {
         .collect()
 }
 
-fn result(f: &Finding) -> Value {
+fn result(f: &Finding, root: &RepoRoot) -> Value {
     let index = RULES
         .iter()
         .position(|r| r.code == f.rule.code)
@@ -76,8 +78,8 @@ fn result(f: &Finding) -> Value {
         "ruleIndex": index,
         "level": level(f.severity),
         "message": { "text": f.message },
-        "locations": [{ "physicalLocation": physical(&f.site) }],
-        "partialFingerprints": { "maskinportenMigrate/v1": fingerprint::of(f) },
+        "locations": [{ "physicalLocation": physical(&f.site, root) }],
+        "partialFingerprints": { "maskinportenMigrate/v1": fingerprint::of(f, root) },
     });
     if !f.related.is_empty() {
         result["relatedLocations"] = f
@@ -85,15 +87,15 @@ fn result(f: &Finding) -> Value {
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                json!({ "id": i, "physicalLocation": physical(&r.site), "message": { "text": r.message } })
+                json!({ "id": i, "physicalLocation": physical(&r.site, root), "message": { "text": r.message } })
             })
             .collect();
     }
     if let Some(fix) = &f.fix {
-        let mut files: Vec<&str> = fix
+        let mut files: Vec<&std::path::Path> = fix
             .edits
             .iter()
-            .map(|e| e.site.file.display.as_str())
+            .map(|e| e.site.file.path.as_path())
             .collect();
         files.dedup();
         let changes: Vec<Value> = files
@@ -102,7 +104,7 @@ fn result(f: &Finding) -> Value {
                 let replacements: Vec<Value> = fix
                     .edits
                     .iter()
-                    .filter(|e| e.site.file.display == *path)
+                    .filter(|e| e.site.file.path == *path)
                     .map(|e| {
                         json!({
                             "deletedRegion": {
@@ -113,7 +115,7 @@ fn result(f: &Finding) -> Value {
                         })
                     })
                     .collect();
-                json!({ "artifactLocation": { "uri": uri(path), "uriBaseId": "%SRCROOT%" }, "replacements": replacements })
+                json!({ "artifactLocation": { "uri": uri(&root.relative(path)), "uriBaseId": "%SRCROOT%" }, "replacements": replacements })
             })
             .collect();
         result["fixes"] =
@@ -136,8 +138,8 @@ pub fn render(outcome: &Outcome) -> String {
                 "rules": rules(),
             }},
             "columnKind": "unicodeCodePoints",
-            "originalUriBaseIds": { "%SRCROOT%": { "description": { "text": "the directory the tool ran in" } } },
-            "results": outcome.findings.iter().map(result).collect::<Vec<_>>(),
+            "originalUriBaseIds": { "%SRCROOT%": { "description": { "text": "the repository root: the git top level of the paths checked, or outside git their common folder" } } },
+            "results": outcome.findings.iter().map(|f| result(f, outcome.root)).collect::<Vec<_>>(),
         }],
     });
     serde_json::to_string_pretty(&document).expect("the SARIF log serialises") + "\n"

@@ -1,6 +1,7 @@
 //! Baselines for adopting the tool on many legacy apps at once: `--write-baseline FILE` records
-//! the current findings by fingerprint (rule, path, the construct's own text; not line numbers,
-//! so unrelated edits do not matter), and `--baseline FILE` reports only findings not in it.
+//! the current findings by fingerprint (rule, path relative to the repository root, the
+//! construct's own text; not line numbers, so unrelated edits do not matter, nor the folder the
+//! tool runs in), and `--baseline FILE` reports only findings not in it.
 
 use std::path::Path;
 
@@ -8,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Finding;
 use super::fingerprint;
+use crate::core::paths::RepoRoot;
 
 #[derive(Debug, Serialize, Deserialize, PartialEq, Eq, Clone)]
 struct Entry {
@@ -22,26 +24,30 @@ struct Baseline {
     findings: Vec<Entry>,
 }
 
-fn entry(f: &Finding) -> Entry {
+fn entry(f: &Finding, root: &RepoRoot) -> Entry {
     Entry {
         rule: f.rule.code.to_string(),
-        path: f.site.file.display.clone(),
-        fingerprint: fingerprint::of(f),
+        path: root.relative(&f.site.file.path),
+        fingerprint: fingerprint::of(f, root),
     }
 }
 
 /// The baseline of these findings, as the file's text.
-pub fn render(findings: &[Finding]) -> String {
+pub fn render(findings: &[Finding], root: &RepoRoot) -> String {
     let baseline = Baseline {
         version: 1,
-        findings: findings.iter().map(entry).collect(),
+        findings: findings.iter().map(|f| entry(f, root)).collect(),
     };
     serde_json::to_string_pretty(&baseline).expect("the baseline serialises") + "\n"
 }
 
 /// Keeps the findings the baseline does not hold (each baseline entry absorbs one finding).
 /// Returns the findings kept and how many the baseline absorbed.
-pub fn filter(findings: Vec<Finding>, path: &Path) -> Result<(Vec<Finding>, usize), String> {
+pub fn filter(
+    findings: Vec<Finding>,
+    path: &Path,
+    root: &RepoRoot,
+) -> Result<(Vec<Finding>, usize), String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read the baseline {}: {e}", path.display()))?;
     let baseline: Baseline = serde_json::from_str(&text).map_err(|e| {
@@ -61,7 +67,7 @@ pub fn filter(findings: Vec<Finding>, path: &Path) -> Result<(Vec<Finding>, usiz
     let mut kept = Vec::new();
     let mut absorbed = 0;
     for f in findings {
-        let e = entry(&f);
+        let e = entry(&f, root);
         match left.iter().position(|b| *b == e) {
             Some(i) => {
                 left.swap_remove(i);

@@ -1,5 +1,6 @@
 //! A finding's fingerprint: stable across edits elsewhere in the file (it hashes the rule, the
-//! path and the construct's own text with whitespace folded, never a line number), so SARIF
+//! path relative to the repository root and the construct's own text with whitespace folded,
+//! never a line number), so the current directory does not change it, and SARIF
 //! consumers and baselines recognise the same finding after unrelated lines move. The hash is
 //! 64-bit FNV-1a (the `fnv` crate), which is the same on every platform and release, unlike
 //! the standard library's hasher; baselines written by earlier versions stay valid.
@@ -7,13 +8,14 @@
 use std::hash::Hasher;
 
 use super::Finding;
+use crate::core::paths::RepoRoot;
 
-pub fn of(finding: &Finding) -> String {
+pub fn of(finding: &Finding, root: &RepoRoot) -> String {
     let text: Vec<&str> = finding.site.text().split_whitespace().collect();
     let key = format!(
         "{}|{}|{}",
         finding.rule.code,
-        finding.site.file.display,
+        root.relative(&finding.site.file.path),
         text.join(" ")
     );
     format!("{:016x}", fnv1a(key.as_bytes()))
