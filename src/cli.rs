@@ -373,6 +373,7 @@ fn check(args: CheckArgs) -> ExitCode {
         suppressed: analysis.suppressed,
         baselined,
         root: &analysis.root,
+        gaps: &analysis.gaps,
     };
     let color = args.output.is_none()
         && !args.no_color

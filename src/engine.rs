@@ -34,6 +34,9 @@ pub struct Analysis {
     pub suppressed: usize,
     /// What paths in patches, baselines and SARIF are relative to.
     pub root: RepoRoot,
+    /// Where the run checked less than the paths suggest (also in `problems`): the reports say
+    /// so in words, so an empty result does not read like a clean one.
+    pub gaps: Vec<InputProblem>,
 }
 
 enum Extracted {
@@ -81,6 +84,13 @@ fn analyze_in_pool(
 ) -> Analysis {
     csharp::warm_up();
     let mut workspace = discover::discover(paths);
+    let in_scope = |path: &std::path::Path| workspace.scope.covers(path);
+    let considered = workspace.files.iter().filter(|f| in_scope(&f.path)).count();
+    let excluded = workspace
+        .files
+        .iter()
+        .filter(|f| in_scope(&f.path) && config.excludes(&f.path))
+        .count();
     workspace.files.retain(|f| !config.excludes(&f.path));
     let outcomes: Vec<FileOutcome> = workspace
         .files
@@ -105,6 +115,17 @@ fn analyze_in_pool(
             .filter(|p| scope.covers(&p.csproj.path))
             .count();
 
+    let unreadable = workspace
+        .files
+        .iter()
+        .zip(&outcomes)
+        .filter(|(f, o)| matches!(o.extracted, Extracted::Skipped) && scope.covers(&f.path))
+        .count();
+    let files = FileCounts {
+        considered,
+        excluded,
+        unreadable,
+    };
     let mut problems = workspace.problems;
     let mut suppressions = Vec::new();
     let mut groups: Vec<ProjectFiles> = (0..=workspace.projects.len())
@@ -132,6 +153,8 @@ fn analyze_in_pool(
     for (project, facts) in projects.iter_mut().zip(&facts) {
         project.settle(app_calls(facts));
     }
+    let gaps = gaps(paths, &projects, &workspace.missing_paths, &files);
+    problems.extend(gaps.iter().cloned());
     let findings: Vec<Finding> = facts
         .par_iter()
         .enumerate()
@@ -169,7 +192,98 @@ fn analyze_in_pool(
         missing_paths: workspace.missing_paths,
         suppressed,
         root: workspace.root,
+        gaps,
     }
+}
+
+/// How the candidate files in scope fared.
+struct FileCounts {
+    considered: usize,
+    excluded: usize,
+    /// Files that could not be read or parsed at all.
+    unreadable: usize,
+}
+
+/// Where the run checked less than the paths suggest: no project (so no app) under them,
+/// every file skipped, or a project file that cannot be read in what looks like an app.
+fn gaps(
+    paths: &[PathBuf],
+    projects: &[Project],
+    missing: &[String],
+    files: &FileCounts,
+) -> Vec<InputProblem> {
+    let given: Vec<String> = paths
+        .iter()
+        .map(|p| display_path(p))
+        .filter(|p| !missing.contains(p))
+        .collect();
+    let mut gaps = Vec::new();
+    if given.is_empty() {
+        return gaps;
+    }
+    let where_ = given.join(", ");
+    if projects.is_empty() {
+        let message = if files.considered == 0 {
+            "nothing was checked: no project (.csproj) and no C#, appsettings or policy file here"
+                .to_string()
+        } else {
+            format!(
+                "no project (.csproj) here or above, so no Altinn app was checked: the {} file{} found {} only inventoried",
+                files.considered,
+                if files.considered == 1 { "" } else { "s" },
+                if files.considered == 1 { "is" } else { "are" }
+            )
+        };
+        gaps.push(InputProblem::new(where_.clone(), message));
+    }
+    if files.considered > 0 && files.excluded + files.unreadable == files.considered {
+        gaps.push(InputProblem::new(
+            where_,
+            format!(
+                "every file was skipped ({} excluded by the configuration, {} that could not be read), so nothing was checked in them",
+                files.excluded, files.unreadable
+            ),
+        ));
+    }
+    for project in projects {
+        if project.kind != discover::ProjectKind::Unreadable {
+            continue;
+        }
+        if let Some(why) = looks_like_an_app(project) {
+            gaps.push(InputProblem::new(
+                project.display(),
+                format!(
+                    "the project file cannot be read, so this project, which looks like an Altinn app ({why}), was checked as one that is not: its legacy usage is only inventoried and nothing is fixed"
+                ),
+            ));
+        }
+    }
+    gaps
+}
+
+/// Why a project whose file cannot be parsed looks like an app: its text names Altinn.App, or
+/// it has the app layout or start-up.
+fn looks_like_an_app(project: &Project) -> Option<String> {
+    let text = &project.csproj.text;
+    let mut why: Vec<String> = catalogue::APP_PACKAGES
+        .iter()
+        .filter(|p| text.contains(*p))
+        .take(1)
+        .map(|p| format!("its project file names {p}"))
+        .collect();
+    why.extend(
+        project
+            .evidence
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e,
+                    Evidence::AppLayout | Evidence::Call { start_up: true, .. }
+                )
+            })
+            .map(|e| format!("{e}")),
+    );
+    (!why.is_empty()).then(|| why.join("; "))
 }
 
 /// The calls in a project's code that only an app makes, the first of each method: the start-up

@@ -227,14 +227,17 @@ fn a_missing_path_is_a_usage_error_but_the_others_are_checked() {
 }
 
 #[test]
-fn an_empty_directory_is_clean() {
+fn an_empty_directory_exits_0_but_says_nothing_was_checked() {
     let dir = tempfile::tempdir().unwrap();
     let (report, exit, stderr) = check_json(dir.path(), &[]);
     assert_eq!(
         compact(&report, exit),
-        "\nsummary: 0 errors, 0 warnings, 0 infos; exit 0\n"
+        "\nproblem .: nothing was checked: no project (.csproj) and no C#, appsettings or policy file here\n\nsummary: 0 errors, 0 warnings, 0 infos; exit 0\n"
     );
-    assert_eq!(stderr, "");
+    assert_eq!(
+        stderr,
+        "warning: .: nothing was checked: no project (.csproj) and no C#, appsettings or policy file here\n"
+    );
 }
 
 #[test]

@@ -41,6 +41,7 @@ fixtures! {
     appsettings_hazards => "appsettings-hazards",
     central_package_management => "central-package-management",
     certificate_definitions => "certificate-definitions",
+    conflicted_project_file => "conflicted-project-file",
     custom_client_definition => "custom-client-definition",
     custom_config_path => "custom-config-path",
     default_client_override_v9 => "default-client-override-v9",

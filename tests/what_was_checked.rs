@@ -278,3 +278,130 @@ fn sarif_and_annotations_name_files_from_the_repository_root() {
     let (report, _) = json(&app, &["."]);
     assert_eq!(report["findings"][0]["path"], "Program.cs");
 }
+
+fn problems(report: &Value) -> Vec<String> {
+    report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            format!(
+                "{}: {}",
+                p["path"].as_str().unwrap(),
+                p["message"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+fn human_summary(dir: &Path, args: &[&str]) -> (Vec<String>, i32) {
+    let mut all = vec!["check"];
+    all.extend_from_slice(args);
+    let output = run(dir, &all);
+    let text = String::from_utf8(output.stdout).unwrap();
+    let tail: Vec<String> = text
+        .lines()
+        .filter(|l| l.starts_with("incomplete: ") || l.starts_with(|c: char| c.is_ascii_digit()))
+        .map(str::to_string)
+        .collect();
+    (tail, output.status.code().unwrap_or(-1))
+}
+
+#[test]
+fn no_project_under_the_paths_is_said_in_words() {
+    // The tools folder of an app repository: a script that calls Maskinporten, no project.
+    let repo = copy_fixture("guide-typed-client");
+    let tools = repo.path().join("tools");
+    std::fs::create_dir_all(&tools).unwrap();
+    std::fs::write(
+        tools.join("GetToken.cs"),
+        "using Altinn.ApiClients.Maskinporten.Interfaces;\n\n// dotnet script: prints a token for manual testing\nvar service = Services.GetRequiredService<IMaskinportenService>();\nConsole.WriteLine(await service.GetToken(jwk, \"test\", clientId, \"altinn:serviceowner\", null));\n",
+    )
+    .unwrap();
+    let (report, exit) = json(repo.path(), &["--fail-on", "error", "tools"]);
+    assert_eq!(
+        problems(&report),
+        [
+            "tools: no project (.csproj) here or above, so no Altinn app was checked: the 1 file found is only inventoried"
+        ]
+    );
+    assert_eq!(exit, 0, "--fail-on keeps its meaning");
+    let (summary, exit) = human_summary(repo.path(), &["--fail-on", "error", "tools"]);
+    assert_eq!(
+        summary,
+        [
+            "incomplete: tools: no project (.csproj) here or above, so no Altinn app was checked: the 1 file found is only inventoried",
+            "0 errors, 0 warnings, 1 info in 1 file (0 projects, 0 Altinn apps); INCOMPLETE: less was checked than asked (see `incomplete:` above), so this is not a clean result",
+        ]
+    );
+    assert_eq!(exit, 0);
+    // An empty folder: nothing at all.
+    let empty = tempfile::tempdir().unwrap();
+    let (report, exit) = json(empty.path(), &["."]);
+    assert_eq!(
+        problems(&report),
+        [".: nothing was checked: no project (.csproj) and no C#, appsettings or policy file here"]
+    );
+    assert_eq!(exit, 0);
+}
+
+#[test]
+fn every_file_skipped_is_said_in_words() {
+    let repo = copy_fixture("guide-typed-client");
+    std::fs::write(
+        repo.path().join("maskinporten-migrate.toml"),
+        "exclude = [\"App/**/*.cs\", \"App/config/**\", \"App/appsettings.Development.json\"]\n",
+    )
+    .unwrap();
+    // The one file left is not valid JSON: a half-resolved edit.
+    std::fs::write(
+        repo.path().join("App/appsettings.json"),
+        "{\n  \"AppSettings\": {\n",
+    )
+    .unwrap();
+    let (report, exit) = json(repo.path(), &["."]);
+    assert_eq!(findings(&report), Vec::<String>::new());
+    let problems = problems(&report);
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert_eq!(
+        problems[0],
+        ".: every file was skipped (7 excluded by the configuration, 1 that could not be read), so nothing was checked in them"
+    );
+    assert!(
+        problems[1].starts_with("App/appsettings.json: invalid JSON"),
+        "{problems:?}"
+    );
+    assert_eq!(exit, 0);
+    let (summary, _) = human_summary(repo.path(), &["."]);
+    assert!(
+        summary.last().unwrap().ends_with("; INCOMPLETE: less was checked than asked (see `incomplete:` above), so this is not a clean result"),
+        "{summary:?}"
+    );
+}
+
+#[test]
+fn a_complete_check_reads_as_before() {
+    let repo = copy_fixture("guide-typed-client");
+    let (summary, _) = human_summary(repo.path(), &["."]);
+    assert_eq!(
+        summary,
+        ["1 error, 3 warnings, 2 infos in 9 files (1 project, 1 Altinn app)"]
+    );
+    let markdown = stdout(repo.path(), &["check", "--format", "markdown", "."]);
+    assert!(!markdown.contains("Incomplete"));
+}
+
+#[test]
+fn the_review_formats_say_when_the_check_is_incomplete() {
+    let repo = copy_fixture("conflicted-project-file");
+    let github = stdout(repo.path(), &["check", "--format", "github", "."]);
+    assert!(
+        github.starts_with("::warning title=maskinporten-migrate%3A incomplete check::App/App.csproj: the project file cannot be read, so this project, which looks like an Altinn app"),
+        "{github}"
+    );
+    let markdown = stdout(repo.path(), &["check", "--format", "markdown", "."]);
+    assert!(
+        markdown.contains("**Incomplete:** `App/App.csproj`: the project file cannot be read"),
+        "{markdown}"
+    );
+}

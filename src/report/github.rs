@@ -18,6 +18,14 @@ fn property(text: &str) -> String {
 
 pub fn render(outcome: &Outcome) -> String {
     let mut out = String::new();
+    // A check that covered less than asked shows as a warning, not as a clean run.
+    for gap in outcome.gaps {
+        out.push_str(&format!(
+            "::warning title={}::{}\n",
+            property("maskinporten-migrate: incomplete check"),
+            data(&format!("{}: {}", gap.path, gap.message))
+        ));
+    }
     for f in outcome.findings {
         let command = match f.severity {
             Severity::Error => "error",

@@ -140,6 +140,9 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
     for (path, note) in outcome.notes() {
         out.push_str(&format!("note: {path}: {note}\n"));
     }
+    for gap in outcome.gaps {
+        out.push_str(&format!("incomplete: {}: {}\n", gap.path, gap.message));
+    }
     let s = outcome.summary();
     let apps = outcome.projects.iter().filter(|p| p.is_app()).count();
     let mut hidden = Vec::new();
@@ -154,8 +157,14 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
     } else {
         format!("; {}", hidden.join(", "))
     };
+    // An empty result of an incomplete check must not read like a clean one.
+    let incomplete = if outcome.gaps.is_empty() {
+        ""
+    } else {
+        "; INCOMPLETE: less was checked than asked (see `incomplete:` above), so this is not a clean result"
+    };
     out.push_str(&format!(
-        "{} error{}, {} warning{}, {} info{} in {} file{} ({} project{}, {} Altinn app{}{hidden})\n",
+        "{} error{}, {} warning{}, {} info{} in {} file{} ({} project{}, {} Altinn app{}{hidden}){incomplete}\n",
         s.errors,
         plural(s.errors),
         s.warnings,

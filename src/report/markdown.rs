@@ -15,8 +15,18 @@ pub fn render(outcome: &Outcome) -> String {
         "{} error(s), {} warning(s), {} info(s) in {} file(s); {fixable} can be fixed automatically (`maskinporten-migrate fix`).\n\n",
         s.errors, s.warnings, s.infos, s.files_scanned
     ));
+    for gap in outcome.gaps {
+        out.push_str(&format!(
+            "**Incomplete:** `{}`: {}.\n\n",
+            gap.path, gap.message
+        ));
+    }
     if outcome.findings.is_empty() {
-        out.push_str("Nothing to report.\n");
+        out.push_str(if outcome.gaps.is_empty() {
+            "Nothing to report.\n"
+        } else {
+            "Nothing to report in what was checked; this is not a clean result.\n"
+        });
         return out;
     }
     out.push_str("| rule | name | severity | findings | fixable |\n|---|---|---|---|---|\n");

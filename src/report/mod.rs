@@ -39,6 +39,8 @@ pub struct Outcome<'a> {
     pub baselined: usize,
     /// What paths in SARIF, annotations and the Markdown report are relative to.
     pub root: &'a crate::core::paths::RepoRoot,
+    /// Where less was checked than the paths suggest (also among `problems`).
+    pub gaps: &'a [InputProblem],
 }
 
 /// Counts by severity.
