@@ -56,8 +56,12 @@ impl Scope {
         }
     }
 
-    /// Whether findings in `path` are reported.
+    /// Whether findings in `path` (a file the walk found) are reported.
     pub fn covers(&self, path: &Path) -> bool {
+        // Without a file argument every file found lies in a folder checked whole.
+        if self.only.is_empty() {
+            return true;
+        }
         let path = canonical(path);
         self.only.contains(&path) || self.whole.iter().any(|dir| path.starts_with(dir))
     }
