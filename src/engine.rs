@@ -41,8 +41,8 @@ pub struct Analysis {
 
 enum Extracted {
     CSharp(CsFile),
-    /// A C# file the prefilter skipped, scanned for string constants only.
-    Constants(Vec<csharp::Constant>),
+    /// A C# file the prefilter skipped, skimmed for string constants and type names only.
+    Skimmed(csharp::Skimmed),
     AppSettings(AppSettingsFile),
     Policy(PolicyFile),
     Skipped,
@@ -138,7 +138,7 @@ fn analyze_in_pool(
         match outcome.extracted {
             Extracted::CSharp(file) => group.csharp.push(file),
             Extracted::AppSettings(file) => group.appsettings.push(file),
-            Extracted::Constants(found) => group.constants.extend(found),
+            Extracted::Skimmed(found) => group.skimmed.extend(found),
             Extracted::Policy(policy) => group.policies.push(policy),
             Extracted::Skipped => {}
         }
@@ -325,7 +325,7 @@ fn read_candidate(candidate: &Candidate) -> FileOutcome {
             problems.push(problem);
             Extracted::Skipped
         }
-        Ok(Read::Skipped(constants)) => Extracted::Constants(constants),
+        Ok(Read::Skipped(skimmed)) => Extracted::Skimmed(skimmed),
         Ok(Read::Text(file)) => match candidate.kind {
             FileKind::CSharp => {
                 let facts = csharp::extract(file);
@@ -377,8 +377,8 @@ fn read_candidate(candidate: &Candidate) -> FileOutcome {
 
 enum Read {
     Text(Arc<SourceFile>),
-    /// The prefilter says the file cannot matter; its string constants may.
-    Skipped(Vec<csharp::Constant>),
+    /// The prefilter says the file cannot matter; its string constants and type names may.
+    Skipped(csharp::Skimmed),
 }
 
 fn read(candidate: &Candidate, suppressions: &mut Vec<Suppression>) -> Result<Read, InputProblem> {
@@ -394,11 +394,11 @@ fn read(candidate: &Candidate, suppressions: &mut Vec<Suppression>) -> Result<Re
         suppressions.extend(rules::suppressions::scan(&Arc::new(file)));
     }
     if candidate.kind == FileKind::CSharp && !prefilter::may_matter(&bytes) {
-        let constants = match std::str::from_utf8(&bytes) {
-            Ok(text) if text.contains("const string ") => csharp::scan_constants(text),
-            _ => Vec::new(),
+        let skimmed = match std::str::from_utf8(&bytes) {
+            Ok(text) => csharp::skim(text),
+            _ => csharp::Skimmed::default(),
         };
-        return Ok(Read::Skipped(constants));
+        return Ok(Read::Skipped(skimmed));
     }
     SourceFile::from_bytes(&candidate.path, bytes)
         .map(|f| Read::Text(Arc::new(f)))

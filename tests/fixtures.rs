@@ -70,6 +70,7 @@ fixtures! {
     scopes_and_startup_order => "scopes-and-startup-order",
     section_only_in_keyvault => "section-only-in-keyvault",
     several_identities => "several-identities",
+    shared_package_definition => "shared-package-definition",
     split_typeof_key => "split-typeof-key",
     strings_and_comments => "strings-and-comments",
     studio_backend => "studio-backend",

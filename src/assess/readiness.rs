@@ -192,6 +192,10 @@ fn definition_blockers(registration: &Registration) -> Option<Blocker> {
             "`{}` is a custom client definition; the built-in client reads its key only from configuration",
             d.name
         ),
+        DefinitionKind::Unseen => format!(
+            "the client definition `{}` is not in the scanned files; a custom definition may use any credential",
+            d.name
+        ),
         DefinitionKind::TypeParameter => {
             return Some(Blocker {
                 rule: Code::MP905,

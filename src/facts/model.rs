@@ -158,6 +158,9 @@ pub enum DefinitionKind {
     Custom,
     /// A type parameter of the enclosing generic helper.
     TypeParameter,
+    /// A type no file of the project declares: a client definition from a package or another
+    /// project, which may sign with any credential.
+    Unseen,
 }
 
 #[derive(Debug, Clone)]

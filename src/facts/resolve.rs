@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use crate::discover::Project;
 use crate::facts::appsettings::AppSettingsFile;
-use crate::facts::csharp::{Arg, Call, Constant, CsFile, RefContext, TypeDecl};
+use crate::facts::csharp::{Arg, Call, CsFile, RefContext, Skimmed, TypeDecl};
 use crate::facts::model::*;
 
 use crate::core::catalogue::{
@@ -66,13 +66,15 @@ impl ProjectFacts {
 struct Symbols<'a> {
     methods: HashMap<&'a str, Vec<&'a crate::facts::csharp::MethodDecl>>,
     types: HashMap<&'a str, &'a TypeDecl>,
+    /// Types declared in files the prefilter skipped, known by name only.
+    skimmed_types: std::collections::HashSet<&'a str>,
     constants: HashMap<String, Option<String>>,
     custom_definitions: Vec<&'a TypeDecl>,
     global_usings: Vec<String>,
 }
 
 impl<'a> Symbols<'a> {
-    fn new(files: &'a [CsFile], extra_constants: &[Constant], project: Option<&Project>) -> Self {
+    fn new(files: &'a [CsFile], skimmed: &'a Skimmed, project: Option<&Project>) -> Self {
         let mut methods: HashMap<&str, Vec<_>> = HashMap::new();
         let mut types = HashMap::new();
         let mut constants: HashMap<String, Option<String>> = HashMap::new();
@@ -108,7 +110,7 @@ impl<'a> Symbols<'a> {
                     .map(|u| u.namespace.clone()),
             );
         }
-        for c in extra_constants {
+        for c in &skimmed.constants {
             constants
                 .entry(c.name.clone())
                 .and_modify(|v| {
@@ -122,6 +124,7 @@ impl<'a> Symbols<'a> {
         Symbols {
             methods,
             types,
+            skimmed_types: skimmed.type_names.iter().map(String::as_str).collect(),
             constants,
             custom_definitions,
             global_usings,
@@ -137,6 +140,11 @@ impl<'a> Symbols<'a> {
         self.types.get(name).copied()
     }
 
+    /// Whether any file of the project declares the type, parsed or skipped.
+    fn declares_type_anywhere(&self, name: &str) -> bool {
+        self.declares_type(name) || self.skimmed_types.contains(last_segment(name))
+    }
+
     /// The value of `Class.Name` or `Name`: qualified first, then the simple name when only one
     /// constant in the project has it.
     fn constant(&self, path: &[String]) -> Option<&str> {
@@ -149,12 +157,16 @@ impl<'a> Symbols<'a> {
     }
 
     /// Whether the project declares a method `name` that this call could bind to: the same
-    /// number of type arguments and arguments, each argument fitting its parameter's type.
+    /// number of type arguments, an argument for every parameter without a default value and
+    /// none too many (a `params` array takes the rest), each argument fitting its parameter's
+    /// type.
     fn declares_method_for(&self, call: &Call) -> bool {
         self.methods.get(call.name.as_str()).is_some_and(|ms| {
             ms.iter().any(|m| {
+                let count = call.args.len();
                 m.type_params == call.type_args.len()
-                    && m.param_types.len() == call.args.len()
+                    && count >= m.required_params
+                    && (count <= m.param_types.len() || m.variadic)
                     && call
                         .args
                         .iter()
@@ -224,6 +236,8 @@ fn library_definition(name: &str) -> Option<DefinitionKind> {
 struct Imports<'a> {
     file: &'a CsFile,
     global: &'a [String],
+    /// The project references the legacy package itself.
+    legacy_package: bool,
 }
 
 impl Imports<'_> {
@@ -259,8 +273,8 @@ impl Imports<'_> {
 #[derive(Debug, Default)]
 pub struct ProjectFiles {
     pub csharp: Vec<CsFile>,
-    /// String constants of C# files the prefilter skipped.
-    pub constants: Vec<Constant>,
+    /// What the C# files the prefilter skipped tell: string constants and type names.
+    pub skimmed: Skimmed,
     pub appsettings: Vec<AppSettingsFile>,
     pub policies: Vec<PolicyFile>,
 }
@@ -284,7 +298,7 @@ pub struct PolicyFile {
 pub fn resolve(project: Option<&Project>, input: ProjectFiles) -> ProjectFacts {
     let ProjectFiles {
         csharp,
-        constants,
+        skimmed,
         appsettings,
         policies,
     } = input;
@@ -296,7 +310,7 @@ pub fn resolve(project: Option<&Project>, input: ProjectFiles) -> ProjectFacts {
     if is_the_library {
         return ProjectFacts::default();
     }
-    let symbols = Symbols::new(files, &constants, project);
+    let symbols = Symbols::new(files, &skimmed, project);
     let mut facts = ProjectFacts {
         appsettings,
         policies,
@@ -311,7 +325,18 @@ pub fn resolve(project: Option<&Project>, input: ProjectFiles) -> ProjectFacts {
         let imports = Imports {
             file,
             global: &symbols.global_usings,
+            legacy_package: project.is_some_and(|p| p.legacy_reference.is_some()),
         };
+        // The name of a call of the project's own method with a library name uses nothing of a
+        // `using` (its type arguments still may).
+        let own_calls: Vec<usize> = file
+            .calls
+            .iter()
+            .filter(|c| catalogue::REGISTRATION_METHODS.contains(&c.name.as_str()))
+            .filter(|c| symbols.declares_method_for(c))
+            .map(|c| c.method_site.span.start)
+            .collect();
+        let is_own_call = |span: &crate::core::Span| own_calls.contains(&span.start);
         for using in &file.usings {
             if is_legacy_namespace(&using.namespace) {
                 let names: Vec<String> = match &using.alias {
@@ -328,7 +353,7 @@ pub fn resolve(project: Option<&Project>, input: ProjectFiles) -> ProjectFacts {
                     uses: file
                         .legacy_name_uses
                         .iter()
-                        .filter(|(name, _)| names.contains(name))
+                        .filter(|(name, span)| names.contains(name) && !is_own_call(span))
                         .map(|(_, span)| *span)
                         .collect(),
                     names,
@@ -509,6 +534,8 @@ fn definition_of(call: &Call, imports: &Imports, symbols: &Symbols) -> Option<De
         })
     }) {
         DefinitionKind::TypeParameter
+    } else if is_unseen_definition(call, &name, imports, symbols) {
+        DefinitionKind::Unseen
     } else {
         return None;
     };
@@ -523,6 +550,22 @@ fn definition_of(call: &Call, imports: &Imports, symbols: &Symbols) -> Option<De
         kind,
         site: first.site.clone(),
     })
+}
+
+/// Whether a definition type the project does not declare is the library's call with a client
+/// definition from a package or project the scan cannot see: the file imports the library (or
+/// writes the type in its namespace), or the project references the package. A type parameter
+/// of the enclosing method is no such type, and the caller has already made sure that no
+/// project method of the same name can be the target.
+fn is_unseen_definition(call: &Call, name: &str, imports: &Imports, symbols: &Symbols) -> bool {
+    let type_parameter = call
+        .enclosing_method
+        .as_ref()
+        .is_some_and(|m| m.type_params.iter().any(|p| p.name == name));
+    let library_in_play = imports.imports_legacy()
+        || imports.legacy_package
+        || is_legacy_namespace(name.rsplit_once('.').map_or("", |(ns, _)| ns));
+    !type_parameter && !symbols.declares_type_anywhere(name) && library_in_play
 }
 
 fn legacy_registration(call: &Call, imports: &Imports, symbols: &Symbols) -> Option<Registration> {

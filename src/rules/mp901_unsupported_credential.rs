@@ -12,8 +12,12 @@ pub static RULE: Rule = Rule {
     check,
     doc: r#"## What it does
 Reports legacy registrations whose client definition is `SettingsX509ClientDefinition`,
-`Pkcs12ClientDefinition`, `CertificateStoreClientDefinition` or a class of the project that
-implements `IClientDefinition`.
+`Pkcs12ClientDefinition`, `CertificateStoreClientDefinition`, a class of the project that
+implements `IClientDefinition`, or a definition type no file of the project declares (from a
+shared package or another repository: the call is the library's when the file imports
+`Altinn.ApiClients.Maskinporten.*` or the project references the package, and no method of the
+project's own could be the one called). What such a definition signs with is not known, so it
+counts as custom.
 
 | Altinn.App 8 | 9.0.0-preview.1 to .5 | 9.0.0-preview.6 and later |
 |---|---|---|

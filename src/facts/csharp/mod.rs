@@ -6,6 +6,7 @@
 mod ancestry;
 pub mod config_reads;
 pub mod expr;
+mod skim;
 pub mod startup;
 mod trace;
 mod walk;
@@ -20,6 +21,7 @@ use crate::core::{SourceFile, Span};
 use crate::facts::model::{CapturedRead, ChainedCall, ConfigureLambda, Expr, SettingsSource};
 use ancestry::{Ancestry, is_inside, nearest};
 use expr::{argument_expression, classify, span, text};
+pub use skim::{Skimmed, skim};
 use trace::Tracer;
 
 #[derive(Debug, Clone)]
@@ -35,8 +37,13 @@ pub struct UsingDirective {
 pub struct MethodDecl {
     pub name: String,
     pub type_params: usize,
-    /// Parameter types as written, not counting an extension method's `this` parameter.
+    /// Parameter types as written, not counting an extension method's `this` parameter nor a
+    /// `params` array.
     pub param_types: Vec<String>,
+    /// How many of them a call must pass: the ones before the first with a default value.
+    pub required_params: usize,
+    /// The method ends in a `params` array, which takes any number of further arguments.
+    pub variadic: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -226,36 +233,6 @@ thread_local! {
     });
 }
 
-/// String constants of a file the prefilter skipped (client names and section paths often live
-/// in a constants class): `const string Name = "value";`, found without parsing.
-pub fn scan_constants(text: &str) -> Vec<Constant> {
-    let mut out = Vec::new();
-    for (at, _) in text.match_indices("const string ") {
-        let rest = &text[at + "const string ".len()..];
-        let name_len = rest
-            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .unwrap_or(rest.len());
-        let (name, rest) = rest.split_at(name_len);
-        let Some(rest) = rest.trim_start().strip_prefix('=') else {
-            continue;
-        };
-        let Some(rest) = rest.trim_start().strip_prefix('"') else {
-            continue;
-        };
-        let Some(end) = rest.find(['"', '\\', '\n']) else {
-            continue;
-        };
-        if !name.is_empty() && rest[end..].starts_with('"') {
-            out.push(Constant {
-                name: name.to_string(),
-                class: None,
-                value: rest[..end].to_string(),
-            });
-        }
-    }
-    out
-}
-
 /// Parses a file and extracts its facts.
 pub fn extract(file: Arc<SourceFile>) -> CsFile {
     let tree = PARSER.with(|p| p.borrow_mut().parse(&file.text, None));
@@ -430,7 +407,12 @@ fn method_decl(node: Node, file: &SourceFile) -> MethodDecl {
         .child_by_field_name("type_parameters")
         .map_or(0, |t| t.named_child_count());
     let mut param_types = Vec::new();
+    let mut required_params = None;
+    let mut variadic = false;
     if let Some(list) = node.child_by_field_name("parameters") {
+        let mut cursor = list.walk();
+        // A `params` array is not a `parameter` node: its keyword, type and name sit in the list.
+        variadic = list.children(&mut cursor).any(|c| c.kind() == "params");
         let mut cursor = list.walk();
         for (i, p) in list
             .named_children(&mut cursor)
@@ -444,6 +426,11 @@ fn method_decl(node: Node, file: &SourceFile) -> MethodDecl {
             if i == 0 && is_this {
                 continue;
             }
+            let mut c = p.walk();
+            let has_default = p.children(&mut c).any(|m| m.kind() == "=");
+            if has_default && required_params.is_none() {
+                required_params = Some(param_types.len());
+            }
             let written = p.child_by_field_name("type").map(|t| text(t, file));
             param_types.push(written.unwrap_or_default().to_string());
         }
@@ -451,7 +438,9 @@ fn method_decl(node: Node, file: &SourceFile) -> MethodDecl {
     MethodDecl {
         name,
         type_params,
+        required_params: required_params.unwrap_or(param_types.len()),
         param_types,
+        variadic,
     }
 }
 
@@ -959,18 +948,4 @@ fn type_ref(identifier: Node, ancestors: &[Node], file: &Arc<SourceFile>) -> Opt
         container,
         site: site(node, file),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn scans_plain_string_constants() {
-        let text = "public static class C {\n  public const string Kartverket = \"kartverket\";\n  const string Escaped = \"a\\\\b\";\n  const int N = 1;\n}";
-        let found = super::scan_constants(text);
-        let pairs: Vec<_> = found
-            .iter()
-            .map(|c| (c.name.as_str(), c.value.as_str()))
-            .collect();
-        assert_eq!(pairs, [("Kartverket", "kartverket")]);
-    }
 }
