@@ -28,4 +28,5 @@
     "Configure" "AddOptions"
     "AddSingleton" "AddTransient" "AddScoped"
     "TryAddSingleton" "TryAddTransient" "TryAddScoped"
-    "GetToken" "ExchangeToAltinnToken")) @call
+    "GetToken" "ExchangeToAltinnToken"
+    "GetAccessToken" "GetAltinnExchangedToken")) @call

@@ -1,7 +1,8 @@
 ; Declarations that decide whether a name belongs to the project or to a library: namespaces
 ; (the legacy library's own source), methods and local functions (wrappers with library names),
-; types (home-made look-alikes, custom client definitions), string constants (client names and
-; section paths), and using directives.
+; types (home-made look-alikes, custom client definitions), string constants (client names,
+; section paths and scopes), fields and static properties that may hold scope lists, and using
+; directives.
 (namespace_declaration name: (_) @namespace)
 (file_scoped_namespace_declaration name: (_) @namespace)
 
@@ -16,5 +17,9 @@
 (variable_declarator
   name: (identifier) @constant.name
   (string_literal) @constant.value) @constant
+
+; Fields and static properties that may hold a list of scopes or a token request.
+(field_declaration (variable_declaration (variable_declarator) @field))
+(property_declaration value: (_)) @property
 
 (using_directive) @using

@@ -395,7 +395,7 @@ fn read(candidate: &Candidate, suppressions: &mut Vec<Suppression>) -> Result<Re
     }
     if candidate.kind == FileKind::CSharp && !prefilter::may_matter(&bytes) {
         let skimmed = match std::str::from_utf8(&bytes) {
-            Ok(text) => csharp::skim(text),
+            Ok(text) => csharp::skim(&candidate.path, text),
             _ => csharp::Skimmed::default(),
         };
         return Ok(Read::Skipped(skimmed));

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{fixture_dir, repo_root, run};
+use common::{check_json, copy_tree, fixture_dir, repo_root, run};
 
 #[test]
 fn fail_on_sets_the_exit_code() {
@@ -193,6 +193,58 @@ fn plan_lists_the_steps_outside_the_repository_in_order() {
      - EventSubscription--SecretCode
 
 "
+    );
+}
+
+#[test]
+fn plan_lists_every_scope_the_app_asks_for() {
+    // Registrations (one migrated by the fix), token calls of IMaskinportenClient through
+    // constants, lists and locals, and a scope only run time knows, listed last.
+    let dir = fixture_dir("manual-token-scopes");
+    let output = run(&dir, &["plan", "."]);
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "App/App.csproj
+  1. Apply the fixes (`fix --write`) and review the change
+  2. Select these scopes for the app in Altinn Studio (Maskinporten tab or the app's scope settings)
+     - krr:global/kontaktinformasjon.read
+     - kartverket:matrikkel.read
+     - ks:fiks.arkiv
+     - ks:fiks.svarut
+     - ks:fiks.io
+     - altinn:correspondence.write
+     - the value of `_configuration[\"FiksArkiv:KommunearkivScope\"]` (App/Services/FiksArkivService.cs:72), known only at run time: look it up
+  3. Deploy to TT02; verify that the app gets a Maskinporten token, and that calls needing an exchanged Altinn token still work
+  4. Deploy to production and verify the same way
+  5. Whether the Azure Key Vault setup is still needed after the migration cannot be told without the vault's secret names (--key-vault-secrets FILE or --key-vault URL): keep it unless Maskinporten credentials are all the app reads from it
+
+"
+    );
+}
+
+#[test]
+fn keep_does_not_move_a_client_given_a_token_request() {
+    // The legacy settings hold scopes and the exchange flag, nothing of a MaskinportenTokenRequest
+    // (resource, consumer org, system user): the move to the legacy package is withheld.
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture_dir("v9-keep-env"), dir.path());
+    let program = dir.path().join("App/Program.cs");
+    let text = std::fs::read_to_string(&program).unwrap();
+    let written = r#"UseMaskinportenAltinnAuthorization("altinn:events.publish", "altinn:serviceowner/instances.read")"#;
+    assert!(text.contains(written));
+    let text = text.replace(
+        written,
+        r#"UseMaskinportenAltinnAuthorization(new MaskinportenTokenRequest { Scopes = ["altinn:events.publish"] })"#,
+    );
+    std::fs::write(&program, text).unwrap();
+    let (report, _, _) = check_json(dir.path(), &["--credentials", "keep"]);
+    let findings = report["findings"].as_array().unwrap();
+    let moved = findings.iter().find(|f| f["rule"] == "MP201").unwrap();
+    assert!(moved["fix"].is_null(), "{moved}");
+    let why = moved["fix_withheld"].as_str().unwrap();
+    assert!(
+        why.contains("App/Program.cs:27 is given a MaskinportenTokenRequest"),
+        "{why}"
     );
 }
 

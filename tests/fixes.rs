@@ -7,20 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{assert_expected, check_json, fixture_dir, repo_root, run};
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+use common::{assert_expected, check_json, copy_tree, fixture_dir, repo_root, run};
 
 fn fixture_args(name: &str) -> Vec<String> {
     std::fs::read_to_string(fixture_dir(name).join("check-args"))

@@ -177,6 +177,16 @@ pub const SHIM_TYPES: [&str; 2] = ["IMaskinportenTokenProvider", "IX509Certifica
 pub const CLIENT_OVERRIDE: &str = "ConfigureMaskinportenClient";
 /// The built-in client's interface, injected by code that asks for tokens itself.
 pub const BUILTIN_CLIENT: &str = "IMaskinportenClient";
+/// Where `IMaskinportenClient` lives.
+pub const BUILTIN_CLIENT_NAMESPACE: &str = "Altinn.App.Core.Features.Maskinporten";
+/// The token methods of `IMaskinportenClient`; the second exchanges the token for an Altinn one.
+pub const BUILTIN_TOKEN_CALLS: [&str; 2] = ["GetAccessToken", "GetAltinnExchangedToken"];
+/// What Altinn.App 9 takes instead of scope strings: `new MaskinportenTokenRequest { Scopes = ... }`.
+pub const TOKEN_REQUEST_TYPE: &str = "MaskinportenTokenRequest";
+/// The property of `MaskinportenTokenRequest` that holds the scopes.
+pub const TOKEN_REQUEST_SCOPES: &str = "Scopes";
+/// Calls that fetch a service by its type: `provider.GetRequiredService<IMaskinportenClient>()`.
+pub const SERVICE_LOCATORS: [&str; 2] = ["GetRequiredService", "GetService"];
 /// `UseMaskinportenAuthorization` and kin, with the `-isation` spellings of 8.5 and 8.6.
 pub const BUILTIN_AUTHORIZATION: [&str; 4] = [
     "UseMaskinportenAuthorization",
@@ -226,6 +236,7 @@ pub fn call_names() -> Vec<&'static str> {
     names.extend(OPTIONS_METHODS);
     names.extend(SERVICE_REGISTRATIONS);
     names.extend(TOKEN_CALLS);
+    names.extend(BUILTIN_TOKEN_CALLS);
     names
 }
 
@@ -403,6 +414,7 @@ mod tests {
                 !OPTIONS_METHODS.contains(n)
                     && !SERVICE_REGISTRATIONS.contains(n)
                     && !TOKEN_CALLS.contains(n)
+                    && !BUILTIN_TOKEN_CALLS.contains(n)
             })
             .collect();
         names.extend(TYPE_REFERENCE_NAMES);

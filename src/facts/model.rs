@@ -414,6 +414,68 @@ pub struct BuiltinSettingsUse {
     pub site: Site,
 }
 
+/// One piece of a scope argument as written: a string, a name the project's constants may
+/// hold (a string or a list of them), or something only known at run time.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScopeTerm {
+    Literal(String),
+    /// `ArkivScopes.All`, `DefaultScope`: looked up among the project's constants.
+    Name(Vec<String>),
+    Unknown {
+        /// The expression as written.
+        text: String,
+        /// Why its value is not known, as a clause ("it is read from configuration ...").
+        why: String,
+    },
+}
+
+/// A piece of a scope argument at its place in a call.
+#[derive(Debug, Clone)]
+pub struct ScopePiece {
+    pub term: ScopeTerm,
+    pub site: Site,
+    /// The local variable the call passes it through, when it does ("the local `scopes`").
+    pub via: Option<String>,
+}
+
+/// A `static readonly` (or `const`) collection of scopes, or a `MaskinportenTokenRequest` held
+/// the same way: `static readonly string[] All = [Arkiv, "ks:fiks.io"];`.
+#[derive(Debug, Clone)]
+pub struct ScopeList {
+    pub name: String,
+    pub class: Option<String>,
+    pub terms: Vec<ScopeTerm>,
+}
+
+/// A scope a call asks the built-in client for, resolved as far as the repository shows it.
+#[derive(Debug, Clone)]
+pub enum ScopeValue {
+    /// One or more space-separated scopes (the client splits them); `via` names the constant
+    /// or local variable it came through, for messages ("`ApiScopes.All`", "the local `scopes`").
+    Known {
+        value: String,
+        site: Site,
+        via: Option<String>,
+    },
+    /// Known only at run time.
+    Unknown {
+        text: String,
+        why: String,
+        site: Site,
+    },
+}
+
+/// A call of the built-in `IMaskinportenClient`: `GetAccessToken(scopes)` or
+/// `GetAltinnExchangedToken(scopes)` (a list of scopes or a `MaskinportenTokenRequest`).
+#[derive(Debug, Clone)]
+pub struct TokenRequest {
+    pub site: Site,
+    /// The method name with its position.
+    pub method_site: Site,
+    pub exchange: bool,
+    pub scopes: Vec<ScopeValue>,
+}
+
 /// A client already on the built-in handler: `.UseMaskinportenAuthorization("scope", ...)`.
 #[derive(Debug, Clone)]
 pub struct BuiltinClient {
@@ -421,8 +483,10 @@ pub struct BuiltinClient {
     /// `UseMaskinportenAuthorization` with its position.
     pub method_site: Site,
     pub exchange: bool,
-    /// The scope arguments, each with its place; None for an argument that is not a literal.
-    pub scopes: Vec<(Option<String>, Site)>,
+    /// The scopes of its arguments, each with its place.
+    pub scopes: Vec<ScopeValue>,
+    /// It is given a `MaskinportenTokenRequest` (Altinn.App 9), not scope strings.
+    pub request: bool,
     /// The builder it is called on, when that is a call (`services.AddHttpClient<T>()`).
     pub builder: Option<crate::facts::csharp::ReceiverCall>,
     /// The parameters of the method it sits in: (type, name).

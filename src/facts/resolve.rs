@@ -29,6 +29,8 @@ pub struct ProjectFacts {
     pub client_overrides: Vec<ClientOverride>,
     pub cache_providers: Vec<CacheProviderUse>,
     pub builtin_clients: Vec<BuiltinClient>,
+    /// Calls of the built-in `IMaskinportenClient` that ask for a token.
+    pub token_requests: Vec<TokenRequest>,
     /// Uses of the built-in client's `MaskinportenSettings` type.
     pub builtin_settings: Vec<BuiltinSettingsUse>,
     /// Classes that inject the built-in `IMaskinportenClient` (one place per class).
@@ -69,6 +71,8 @@ struct Symbols<'a> {
     /// Types declared in files the prefilter skipped, known by name only.
     skimmed_types: std::collections::HashSet<&'a str>,
     constants: HashMap<String, Option<String>>,
+    /// Static collections of scopes, by `Name` and `Class.Name` (None when ambiguous).
+    scope_lists: HashMap<String, Option<&'a ScopeList>>,
     custom_definitions: Vec<&'a TypeDecl>,
     global_usings: Vec<String>,
 }
@@ -120,12 +124,30 @@ impl<'a> Symbols<'a> {
                 })
                 .or_insert_with(|| Some(c.value.clone()));
         }
+        let mut scope_lists: HashMap<String, Option<&ScopeList>> = HashMap::new();
+        let all_lists = files
+            .iter()
+            .flat_map(|f| &f.scope_lists)
+            .chain(&skimmed.scope_lists);
+        for list in all_lists {
+            let mut add = |key: String| {
+                scope_lists
+                    .entry(key)
+                    .and_modify(|v| *v = None) // ambiguous
+                    .or_insert(Some(list));
+            };
+            add(list.name.clone());
+            if let Some(class) = &list.class {
+                add(format!("{class}.{}", list.name));
+            }
+        }
         let custom_definitions = custom_definitions(&types);
         Symbols {
             methods,
             types,
             skimmed_types: skimmed.type_names.iter().map(String::as_str).collect(),
             constants,
+            scope_lists,
             custom_definitions,
             global_usings,
         }
@@ -153,6 +175,16 @@ impl<'a> Symbols<'a> {
         match self.constants.get(&qualified) {
             Some(value) => value.as_deref(),
             None => self.constants.get(simple)?.as_deref(),
+        }
+    }
+
+    /// The scope list `Class.Name` or `Name`, as `constant` looks constants up.
+    fn scope_list(&self, path: &[String]) -> Option<&'a ScopeList> {
+        let qualified = path[path.len().saturating_sub(2)..].join(".");
+        let simple = path.last()?;
+        match self.scope_lists.get(&qualified) {
+            Some(list) => *list,
+            None => *self.scope_lists.get(simple)?,
         }
     }
 
@@ -424,11 +456,18 @@ fn resolve_call(call: &Call, imports: &Imports, symbols: &Symbols, facts: &mut P
                     .map(|m| m.parameters.clone())
                     .unwrap_or_default(),
                 exchange: call.name.contains("Altinn"),
-                scopes: call
-                    .args
-                    .iter()
-                    .map(|a| (a.expr.literal_string().map(str::to_string), a.site.clone()))
-                    .collect(),
+                scopes: resolve_scopes(call, symbols),
+                request: call.request,
+            });
+        }
+        _ if catalogue::BUILTIN_TOKEN_CALLS.contains(&name)
+            && asks_builtin_client(call, imports, symbols) =>
+        {
+            facts.token_requests.push(TokenRequest {
+                site: call.site.clone(),
+                method_site: call.method_site.clone(),
+                exchange: name == catalogue::BUILTIN_TOKEN_CALLS[1],
+                scopes: resolve_scopes(call, symbols),
             });
         }
         _ if catalogue::APP_START_UP.contains(&name) && !symbols.declares_method(name) => {
@@ -480,6 +519,130 @@ fn resolve_call(call: &Call, imports: &Imports, symbols: &Symbols, facts: &mut P
             }
         }
         _ => {}
+    }
+}
+
+/// Whether a token call is made on the built-in `IMaskinportenClient`: on a field, property,
+/// parameter or local declared with that type in the same class (or fetched with
+/// `GetRequiredService<IMaskinportenClient>()`), where the file imports Altinn.App's
+/// Maskinporten namespace. A project's own `IMaskinportenClient`, or a class of its own with a
+/// `GetAccessToken` method, is not it.
+fn asks_builtin_client(call: &Call, imports: &Imports, symbols: &Symbols) -> bool {
+    if symbols.declares_type_anywhere(catalogue::BUILTIN_CLIENT) {
+        return false;
+    }
+    let imported = |written: Option<&str>| {
+        imports.imports(catalogue::BUILTIN_CLIENT_NAMESPACE)
+            || written.is_some_and(|w| w.starts_with(catalogue::BUILTIN_CLIENT_NAMESPACE))
+    };
+    if let Some(located) = &call.receiver_call
+        && catalogue::SERVICE_LOCATORS.contains(&located.name.as_str())
+    {
+        let service = located.type_args.first().map(String::as_str);
+        return service.is_some_and(|s| last_segment(s) == catalogue::BUILTIN_CLIENT)
+            && imported(service);
+    }
+    let Some((_, Expr::Path(path))) = &call.receiver else {
+        return false;
+    };
+    let Some(member) = path.last() else {
+        return false;
+    };
+    imports.file.type_refs.iter().any(|r| {
+        r.name == catalogue::BUILTIN_CLIENT
+            && r.member.as_ref() == Some(member)
+            && r.class == call.enclosing_class
+            && matches!(
+                r.context,
+                RefContext::Parameter
+                    | RefContext::Field
+                    | RefContext::Property
+                    | RefContext::Local
+            )
+            && imported(r.qualified.as_deref())
+    })
+}
+
+/// How deep scope lists may refer to other lists.
+const MAX_LIST_DEPTH: usize = 8;
+
+/// The scopes a call's arguments ask for, with the project's constants and scope lists looked
+/// up; each keeps the place in the call it was asked for at.
+fn resolve_scopes(call: &Call, symbols: &Symbols) -> Vec<ScopeValue> {
+    let mut out = Vec::new();
+    for piece in &call.scopes {
+        let at = Asked {
+            site: &piece.site,
+            via: piece.via.clone(),
+        };
+        let class = call.enclosing_class.as_deref();
+        resolve_term(&piece.term, class, at, symbols, 0, &mut out);
+    }
+    out
+}
+
+/// Where a scope is asked for, and the name it came through.
+struct Asked<'s> {
+    site: &'s crate::core::Site,
+    via: Option<String>,
+}
+
+fn resolve_term(
+    term: &ScopeTerm,
+    class: Option<&str>,
+    at: Asked,
+    symbols: &Symbols,
+    depth: usize,
+    out: &mut Vec<ScopeValue>,
+) {
+    let site = at.site.clone();
+    match term {
+        ScopeTerm::Literal(value) => out.push(ScopeValue::Known {
+            value: value.clone(),
+            site,
+            via: at.via,
+        }),
+        ScopeTerm::Unknown { text, why } => out.push(ScopeValue::Unknown {
+            text: text.clone(),
+            why: why.clone(),
+            site,
+        }),
+        ScopeTerm::Name(path) => {
+            let written = path.join(".");
+            // Inside a class, a plain name is first that class's own member.
+            let own: Option<Vec<String>> = match (class, path.as_slice()) {
+                (Some(c), [name]) => Some(vec![c.to_string(), name.clone()]),
+                _ => None,
+            };
+            let candidates: Vec<&[String]> =
+                own.as_deref().into_iter().chain([&path[..]]).collect();
+            let via = at.via.or_else(|| Some(format!("`{written}`")));
+            if let Some(value) = candidates.iter().find_map(|p| symbols.constant(p)) {
+                out.push(ScopeValue::Known {
+                    value: value.to_string(),
+                    site,
+                    via,
+                });
+                return;
+            }
+            let list = candidates.iter().find_map(|p| symbols.scope_list(p));
+            match list {
+                Some(list) if depth < MAX_LIST_DEPTH => {
+                    for inner in &list.terms {
+                        let at = Asked {
+                            site: at.site,
+                            via: via.clone(),
+                        };
+                        resolve_term(inner, list.class.as_deref(), at, symbols, depth + 1, out);
+                    }
+                }
+                _ => out.push(ScopeValue::Unknown {
+                    text: written,
+                    why: "it is neither a literal nor a constant the tool can read (a field, property or setting known only at run time)".to_string(),
+                    site,
+                }),
+            }
+        }
     }
 }
 

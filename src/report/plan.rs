@@ -1,8 +1,8 @@
 //! `plan`: the ordered steps outside the repository that a migration needs, app by app, read
 //! from the findings' typed data: code a person must change first (findings of code rules
-//! without a fix), scopes to select in Altinn Studio, Key Vault secrets to rename, deploy and
-//! verify in TT02 and production (the guide's order), and Key Vault secrets to delete once the
-//! switch is verified. Messages are never read.
+//! without a fix), scopes to select in Altinn Studio (with the ones only run time knows, to look
+//! up), Key Vault secrets to rename, deploy and verify in TT02 and production (the guide's
+//! order), and Key Vault secrets to delete once the switch is verified. Messages are never read.
 
 use serde::Serialize;
 
@@ -68,9 +68,15 @@ fn step(steps: &mut Vec<Step>, title: &str, items: Vec<String>) {
 
 fn steps(findings: &[&Finding]) -> Vec<Step> {
     let mut steps = Vec::new();
+    // A scope only run time knows is a step of its own, beside the scopes to select.
     let manual: Vec<String> = findings
         .iter()
         .filter(|f| f.fix.is_none() && f.rule.plan == PlanRole::Code)
+        .filter(|f| {
+            !f.outside
+                .iter()
+                .any(|o| matches!(o, Outside::LookUpScope { .. }))
+        })
         .map(|f| format!("{} {} at {}", f.rule.code, f.rule.name, f.location()))
         .collect();
     if !manual.is_empty() {
@@ -85,10 +91,16 @@ fn steps(findings: &[&Finding]) -> Vec<Step> {
             items: Vec::new(),
         });
     }
-    let scopes = items(findings, |o| match o {
+    let mut scopes = items(findings, |o| match o {
         Outside::SelectScope(scope) => Some(scope.clone()),
         _ => None,
     });
+    scopes.extend(items(findings, |o| match o {
+        Outside::LookUpScope { expression, place } => Some(format!(
+            "the value of `{expression}` ({place}), known only at run time: look it up"
+        )),
+        _ => None,
+    }));
     step(
         &mut steps,
         "Select these scopes for the app in Altinn Studio (Maskinporten tab or the app's scope settings)",

@@ -80,6 +80,9 @@ pub struct Adjustment {
 pub enum Outside {
     /// Select this scope for the app in Altinn Studio before deploying.
     SelectScope(String),
+    /// The app asks for a scope only run time knows: look up its value (the expression, at
+    /// `place`) and select it too.
+    LookUpScope { expression: String, place: String },
     /// Rename this Key Vault secret before deploying.
     RenameSecret { name: String, to: String },
     /// This Key Vault secret overrides the provisioned credentials: delete or rename it once

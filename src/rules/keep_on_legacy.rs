@@ -11,7 +11,7 @@ use crate::core::catalogue::{ADD_HTTP_CLIENT, KEY_MATERIAL, environment_of, is_o
 use crate::core::{Site, SourceFile, Span};
 use crate::edit::{Edit, Fix, Safety, csharp, json};
 use crate::facts::appsettings::ConfigValue;
-use crate::facts::model::{BuiltinClient, ClientOverride, ClientOverrideArgument};
+use crate::facts::model::{BuiltinClient, ClientOverride, ClientOverrideArgument, ScopeValue};
 
 /// The namespaces the legacy registrations need.
 const NAMESPACES: [&str; 2] = [
@@ -116,7 +116,22 @@ fn fix(context: &Context, o: &ClientOverride, path: &str) -> Result<Fix, String>
 fn legacy_registration(client: &BuiltinClient, path: &str) -> Result<Edit, String> {
     let at = client.site.file.position(client.site.span.start).line;
     let place = format!("{}:{at}", client.site.file.display);
-    let scopes: Option<Vec<&str>> = client.scopes.iter().map(|(s, _)| s.as_deref()).collect();
+    if client.request {
+        return Err(format!(
+            "the client at {place} is given a MaskinportenTokenRequest, which the legacy settings cannot express"
+        ));
+    }
+    // Only scopes written in place: the legacy `Scope` is one string, written out.
+    let scopes: Option<Vec<&str>> = client
+        .scopes
+        .iter()
+        .map(|s| match s {
+            ScopeValue::Known {
+                value, via: None, ..
+            } => Some(value.as_str()),
+            _ => None,
+        })
+        .collect();
     let scopes = scopes.ok_or_else(|| format!("a scope at {place} is not a literal"))?;
     let builder = client
         .builder

@@ -46,6 +46,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
     let facts = context.facts;
     let uses_maskinporten = !facts.registrations.is_empty()
         || !facts.builtin_clients.is_empty()
+        || !facts.token_requests.is_empty()
         || !facts.client_overrides.is_empty()
         || !facts.token_services.is_empty()
         || !facts.shims.is_empty();

@@ -17,6 +17,20 @@ pub fn fixture_dir(name: &str) -> PathBuf {
     repo_root().join("fixtures").join(name)
 }
 
+/// Copies a fixture (or any tree) to `to`.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
 /// Runs the binary with `args` in `dir`.
 pub fn run(dir: &Path, args: &[&str]) -> Output {
     Command::cargo_bin("maskinporten-migrate")

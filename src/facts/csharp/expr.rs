@@ -104,7 +104,7 @@ pub fn coalesced(node: Node) -> Node {
 }
 
 /// Member names of `a.b.c` / `a?.b.c`; None when the chain has anything else in it.
-fn member_path(node: Node, file: &SourceFile) -> Option<Vec<String>> {
+pub fn member_path(node: Node, file: &SourceFile) -> Option<Vec<String>> {
     let node = unwrap(node);
     match node.kind() {
         "identifier" => Some(vec![text(node, file).to_string()]),

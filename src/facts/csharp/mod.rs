@@ -6,6 +6,7 @@
 mod ancestry;
 pub mod config_reads;
 pub mod expr;
+mod scopes;
 mod skim;
 pub mod startup;
 mod trace;
@@ -18,7 +19,9 @@ use tree_sitter::{Node, Parser, Query, QueryCursor, StreamingIterator};
 use crate::core::Site;
 use crate::core::catalogue;
 use crate::core::{SourceFile, Span};
-use crate::facts::model::{CapturedRead, ChainedCall, ConfigureLambda, Expr, SettingsSource};
+use crate::facts::model::{
+    CapturedRead, ChainedCall, ConfigureLambda, Expr, ScopeList, ScopePiece, SettingsSource,
+};
 use ancestry::{Ancestry, is_inside, nearest};
 use expr::{argument_expression, classify, span, text};
 pub use skim::{Skimmed, skim};
@@ -116,6 +119,11 @@ pub struct Call {
     /// The receiver, when it is itself a call: `services.AddHttpClient<I, Impl>()` before
     /// `.UseMaskinportenAuthorization(...)`.
     pub receiver_call: Option<ReceiverCall>,
+    /// For the built-in client's calls (`GetAccessToken`, `UseMaskinportenAuthorization`...):
+    /// the scopes their arguments ask for, as written.
+    pub scopes: Vec<ScopePiece>,
+    /// The first argument is a `MaskinportenTokenRequest` written in place.
+    pub request: bool,
 }
 
 /// A call that is the receiver of another: its method name, type arguments and arguments as
@@ -165,6 +173,8 @@ pub struct CsFile {
     pub methods: Vec<MethodDecl>,
     pub types: Vec<TypeDecl>,
     pub constants: Vec<Constant>,
+    /// `static readonly` collections of scopes (and token requests).
+    pub scope_lists: Vec<ScopeList>,
     pub calls: Vec<Call>,
     pub type_refs: Vec<TypeRef>,
     /// Places where the parser found syntax errors (at most a few).
@@ -243,6 +253,7 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
         methods: Vec::new(),
         types: Vec::new(),
         constants: Vec::new(),
+        scope_lists: Vec::new(),
         calls: Vec::new(),
         type_refs: Vec::new(),
         parse_errors: Vec::new(),
@@ -306,7 +317,7 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
 
     let constants = declarations
         .iter()
-        .filter(|(name, _)| *name == "constant")
+        .filter(|(name, _)| matches!(*name, "constant" | "field" | "property"))
         .map(|(_, node)| *node);
     let targets: Vec<Node> = constants
         .chain(calls.iter().copied())
@@ -321,6 +332,10 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
             "constant" => out
                 .constants
                 .extend(constant(node, ancestry.of_node(node), &file)),
+            "field" | "property" => {
+                out.scope_lists
+                    .extend(scope_list(node, ancestry.of_node(node), &file))
+            }
             "using" => out.usings.extend(using_directive(node, &file)),
             "namespace" => out
                 .namespaces
@@ -517,18 +532,25 @@ fn members(node: Node, file: &SourceFile) -> Vec<String> {
     names
 }
 
-/// A `const string` or `static readonly string` with a literal value.
-fn constant(declarator: Node, ancestors: &[Node], file: &SourceFile) -> Option<Constant> {
-    let holder = *ancestors.get(1)?;
+fn modifiers<'f>(holder: Node, file: &'f SourceFile) -> Vec<&'f str> {
     let mut cursor = holder.walk();
-    let modifiers: Vec<&str> = holder
+    holder
         .children(&mut cursor)
         .filter(|c| c.kind() == "modifier")
         .map(|m| text(m, file))
-        .collect();
-    let constant = modifiers.contains(&"const")
-        || (modifiers.contains(&"static") && modifiers.contains(&"readonly"));
-    if !constant {
+        .collect()
+}
+
+/// Whether a field never changes after its initializer: `const` or `static readonly`.
+fn is_fixed_field(holder: Node, file: &SourceFile) -> bool {
+    let modifiers = modifiers(holder, file);
+    modifiers.contains(&"const")
+        || (modifiers.contains(&"static") && modifiers.contains(&"readonly"))
+}
+
+/// A `const string` or `static readonly string` with a literal value.
+fn constant(declarator: Node, ancestors: &[Node], file: &SourceFile) -> Option<Constant> {
+    if !is_fixed_field(*ancestors.get(1)?, file) {
         return None;
     }
     let name = text(declarator.child_by_field_name("name")?, file).to_string();
@@ -539,6 +561,99 @@ fn constant(declarator: Node, ancestors: &[Node], file: &SourceFile) -> Option<C
         class: enclosing_class(ancestors, file),
         value: expr::string_value(value_node, file)?,
     })
+}
+
+/// Value kinds and declared types that can hold scopes.
+const LIST_VALUES: [&str; 5] = [
+    "collection_expression",
+    "array_creation_expression",
+    "implicit_array_creation_expression",
+    "object_creation_expression",
+    "implicit_object_creation_expression",
+];
+
+/// A `static readonly` (or `const`) field, or a static get-only property, whose value is a
+/// collection of scopes or a token request: `static readonly string[] All = [Arkiv, "x"];`.
+fn scope_list(node: Node, ancestors: &[Node], file: &SourceFile) -> Option<ScopeList> {
+    let (name, declared, value) = if node.kind() == "property_declaration" {
+        let accessors = node.child_by_field_name("accessors");
+        let settable = accessors.is_some_and(|a| {
+            let written = text(a, file);
+            written.contains("set") || written.contains("init")
+        });
+        if settable || !modifiers(node, file).contains(&"static") {
+            return None;
+        }
+        let value = node.child_by_field_name("value")?;
+        let value = if value.kind() == "arrow_expression_clause" {
+            value.named_child(0)?
+        } else {
+            value
+        };
+        (
+            node.child_by_field_name("name")?,
+            node.child_by_field_name("type")?,
+            value,
+        )
+    } else {
+        // variable_declarator → variable_declaration → field_declaration
+        let declaration = *ancestors.first()?;
+        if !is_fixed_field(*ancestors.get(1)?, file) {
+            return None;
+        }
+        let value =
+            node.named_child(u32::try_from(node.named_child_count().checked_sub(1)?).ok()?)?;
+        (
+            node.child_by_field_name("name")?,
+            declaration.child_by_field_name("type")?,
+            value,
+        )
+    };
+    let declared = text(declared, file);
+    let holds_scopes = LIST_VALUES.contains(&expr::unwrap(value).kind())
+        || declared.contains("string[]")
+        || declared.contains("<string>")
+        || declared.contains(catalogue::TOKEN_REQUEST_TYPE);
+    if !holds_scopes || value == name {
+        return None;
+    }
+    Some(ScopeList {
+        name: text(name, file).to_string(),
+        class: enclosing_class(ancestors, file),
+        terms: scopes::initializer_terms(value, file),
+    })
+}
+
+/// The string constants and scope lists a file declares (for files the prefilter skips).
+pub fn declared_values(file: &SourceFile) -> (Vec<Constant>, Vec<ScopeList>) {
+    let Some(tree) = PARSER.with(|p| p.borrow_mut().parse(&file.text, None)) else {
+        return (Vec::new(), Vec::new());
+    };
+    let root = tree.root_node();
+    let query = DECLARATIONS.get();
+    let mut nodes: Vec<(&str, Node)> = Vec::new();
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(query, root, file.text.as_bytes());
+    while let Some(m) = matches.next() {
+        for capture in m.captures() {
+            let name = query.capture_names()[capture.index as usize];
+            if matches!(name, "constant" | "field" | "property") {
+                nodes.push((name, capture.node));
+            }
+        }
+    }
+    let targets: Vec<Node> = nodes.iter().map(|(_, n)| *n).collect();
+    let ancestry = Ancestry::of(root, &targets);
+    let mut constants = Vec::new();
+    let mut lists = Vec::new();
+    for (name, node) in nodes {
+        if name == "constant" {
+            constants.extend(constant(node, ancestry.of_node(node), file));
+        } else {
+            lists.extend(scope_list(node, ancestry.of_node(node), file));
+        }
+    }
+    (constants, lists)
 }
 
 fn using_directive(node: Node, file: &Arc<SourceFile>) -> Option<UsingDirective> {
@@ -627,6 +742,9 @@ fn call<'t>(
         || catalogue::REGISTRATION_METHODS.contains(&name.as_str())
         || name == catalogue::CLIENT_OVERRIDE;
     let body = ancestry::nearest(ancestors, &trace::BODY_KINDS).unwrap_or(node);
+    let enclosing = enclosing_method(ancestors, file);
+    let (scopes, request) =
+        scope_arguments(node, &name, ancestors, enclosing.as_ref(), file, tracer);
     let args = node
         .child_by_field_name("arguments")
         .map(|list| {
@@ -654,13 +772,74 @@ fn call<'t>(
         method_site: site(name_node, file),
         receiver: receiver.map(|r| (site(r, file), classify(r, file))),
         chain: chained_calls(node, ancestors, file),
-        enclosing_method: enclosing_method(ancestors, file),
+        enclosing_method: enclosing,
         enclosing_class: enclosing_class(ancestors, file),
         alternative: is_inside(ancestors, "switch_expression_arm")
             || is_inside(ancestors, "conditional_expression"),
         comments: comments_in(node, file),
         receiver_call: receiver.and_then(|r| receiver_call(r, file)),
+        scopes,
+        request,
     }
+}
+
+/// The scopes a call of the built-in client asks for: the first argument of `GetAccessToken`
+/// and `GetAltinnExchangedToken`, every argument of `UseMaskinportenAuthorization` and kin.
+fn scope_arguments<'t>(
+    call: Node<'t>,
+    name: &str,
+    ancestors: &[Node<'t>],
+    enclosing: Option<&EnclosingMethod>,
+    file: &'t Arc<SourceFile>,
+    tracer: &mut Tracer<'t>,
+) -> (Vec<ScopePiece>, bool) {
+    let all = if catalogue::BUILTIN_AUTHORIZATION.contains(&name) {
+        true
+    } else if catalogue::BUILTIN_TOKEN_CALLS.contains(&name) {
+        false
+    } else {
+        return (Vec::new(), false);
+    };
+    let arguments: Vec<Node> = call
+        .child_by_field_name("arguments")
+        .map(|list| {
+            let mut cursor = list.walk();
+            list.named_children(&mut cursor)
+                .filter(|c| c.kind() == "argument")
+                .filter_map(argument_expression)
+                .collect()
+        })
+        .unwrap_or_default();
+    let taken = if all { arguments.len() } else { 1 };
+    // The functions around the call, nearest first; the file itself only for top-level
+    // statements (it would otherwise hold every class's fields and other methods' locals).
+    let mut bodies: Vec<Node> = ancestors
+        .iter()
+        .copied()
+        .filter(|n| trace::BODY_KINDS.contains(&n.kind()))
+        .collect();
+    if bodies.len() > 1 {
+        bodies.retain(|n| n.kind() != "compilation_unit");
+    }
+    let mut scope = scopes::Scope {
+        tracer,
+        bodies,
+        method: enclosing.map(|m| m.name.clone()),
+    };
+    let pieces = arguments
+        .iter()
+        .take(taken)
+        .flat_map(|a| scopes::argument_terms(*a, file, &mut scope))
+        .map(|read| ScopePiece {
+            term: read.term,
+            site: site(read.node, file),
+            via: read.via,
+        })
+        .collect();
+    let request = arguments
+        .first()
+        .is_some_and(|a| scopes::is_request(*a, file));
+    (pieces, request)
 }
 
 /// The outer variables an argument reads that configuration was read into before `call`.
@@ -935,7 +1114,11 @@ fn type_ref(identifier: Node, ancestors: &[Node], file: &Arc<SourceFile>) -> Opt
         "property_declaration" if field(parent, "type") => {
             (RefContext::Property, parent.child_by_field_name("name"))
         }
-        "type_argument_list" => (RefContext::TypeArgument, None),
+        "type_argument_list" => match located_local(&above[1..], container.as_deref()) {
+            // `var client = provider.GetRequiredService<IMaskinportenClient>();`
+            Some(name) => (RefContext::Local, Some(name)),
+            None => (RefContext::TypeArgument, None),
+        },
         "base_list" => (RefContext::Base, None),
         _ => (RefContext::Other, None),
     };
@@ -948,4 +1131,20 @@ fn type_ref(identifier: Node, ancestors: &[Node], file: &Arc<SourceFile>) -> Opt
         container,
         site: site(node, file),
     })
+}
+
+/// The local a service locator's result is stored in: `above` starts at the generic name of
+/// `GetRequiredService<T>` and climbs through the call to its declarator.
+fn located_local<'t>(above: &[Node<'t>], container: Option<&str>) -> Option<Node<'t>> {
+    if !container.is_some_and(|c| catalogue::SERVICE_LOCATORS.contains(&c)) {
+        return None;
+    }
+    let declarator = above.iter().copied().find(|n| {
+        !matches!(
+            n.kind(),
+            "generic_name" | "member_access_expression" | "invocation_expression"
+        )
+    })?;
+    let name = declarator.child_by_field_name("name")?;
+    (declarator.kind() == "variable_declarator").then_some(name)
 }

@@ -58,6 +58,23 @@ enum Event<'t> {
         section: Node<'t>,
         statement: Option<Node<'t>>,
     },
+    /// `v.Add(item)` or `v.AddRange(items)`: a collection growing.
+    Added {
+        item: Node<'t>,
+    },
+}
+
+/// What a local variable holds where it is read, for values other than settings (scope lists).
+pub enum Local<'t> {
+    /// Its last value before the read, with the items added to it since.
+    Value {
+        value: Node<'t>,
+        added: Vec<Node<'t>>,
+    },
+    /// A parameter of the function: each caller decides.
+    Parameter,
+    /// The variable of a `foreach` over this.
+    Foreach { over: Node<'t> },
 }
 
 /// A function body's variables: what happens to each, and how often each name is referred to.
@@ -109,6 +126,42 @@ impl<'t> Tracer<'t> {
         body: Node<'t>,
     ) -> Option<SettingsSource> {
         self.trace_variable(name, use_at, body)
+    }
+
+    /// What the local `name` of `body` holds where `use_at` reads it, when the body declares
+    /// it (or takes it as a parameter).
+    pub fn local(&mut self, name: &str, use_at: usize, body: Node<'t>) -> Option<Local<'t>> {
+        let file = self.file;
+        let index = self
+            .bodies
+            .entry(body.id())
+            .or_insert_with(|| BodyIndex::of(body, file));
+        let mut found = None;
+        for (at, event) in index.events.get(name)? {
+            if *at >= use_at {
+                break;
+            }
+            match event {
+                &Event::Declared {
+                    value: Some(value), ..
+                }
+                | &Event::Assigned { value } => {
+                    found = Some(Local::Value {
+                        value,
+                        added: Vec::new(),
+                    });
+                }
+                Event::Parameter => found = Some(Local::Parameter),
+                &Event::Foreach { over } => found = Some(Local::Foreach { over }),
+                &Event::Added { item } => {
+                    if let Some(Local::Value { added, .. }) = &mut found {
+                        added.push(item);
+                    }
+                }
+                _ => {}
+            }
+        }
+        found
     }
 
     fn source_of(&mut self, expr: Expr, node: Node<'t>, body: Node<'t>) -> SettingsSource {
@@ -244,6 +297,7 @@ impl<'t> Tracer<'t> {
                     own_statements.extend(statement.map(|s| span(s, file)));
                     origin = Some(self.source_of(classify(section, file), section, body));
                 }
+                Event::Added { .. } => {}
             }
         }
         // Removable with the registration when nothing else refers to it: the declaration, the
@@ -369,6 +423,9 @@ impl<'t> BodyIndex<'t> {
                 }
             }
             "invocation_expression" => {
+                if let Some((variable, item)) = added(node, file) {
+                    self.record(text(variable, file), at, Event::Added { item });
+                }
                 if let Some((variable, section)) = bind(node, file) {
                     let statement = statement();
                     self.record(
@@ -397,6 +454,26 @@ fn sole_declaration<'t>(ancestors: &[Node<'t>]) -> Option<Node<'t>> {
         .filter(|c| c.kind() == "variable_declarator")
         .count();
     (statement.kind() == "local_declaration_statement" && declarators == 1).then_some(statement)
+}
+
+/// `v.Add(item)` / `v.AddRange(items)`: the variable and what it gets.
+fn added<'t>(call: Node<'t>, file: &SourceFile) -> Option<(Node<'t>, Node<'t>)> {
+    let function = call.child_by_field_name("function")?;
+    let name = function.child_by_field_name("name")?;
+    let variable = function.child_by_field_name("expression")?;
+    if function.kind() != "member_access_expression"
+        || variable.kind() != "identifier"
+        || !matches!(text(name, file), "Add" | "AddRange")
+    {
+        return None;
+    }
+    let arguments = call.child_by_field_name("arguments")?;
+    let mut cursor = arguments.walk();
+    let mut items = arguments
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() == "argument");
+    let item = items.next().and_then(argument_expression)?;
+    items.next().is_none().then_some((variable, item))
 }
 
 /// `section.Bind(v)`: the variable and the section.
