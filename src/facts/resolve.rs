@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use crate::discover::Project;
 use crate::facts::appsettings::AppSettingsFile;
-use crate::facts::csharp::{Arg, Call, CsFile, RefContext, Skimmed, TypeDecl};
+use crate::facts::csharp::{Arg, Call, CsFile, ListSource, RefContext, Skimmed, TypeDecl};
 use crate::facts::model::*;
 
 use crate::core::catalogue::{
@@ -71,8 +71,11 @@ struct Symbols<'a> {
     /// Types declared in files the prefilter skipped, known by name only.
     skimmed_types: std::collections::HashSet<&'a str>,
     constants: HashMap<String, Option<String>>,
-    /// Static collections of scopes, by `Name` and `Class.Name` (None when ambiguous).
+    /// Static collections of scopes of the parsed files, by `Name` and `Class.Name` (None when
+    /// ambiguous).
     scope_lists: HashMap<String, Option<&'a ScopeList>>,
+    /// Skipped files that may declare more, parsed when a scope names one of theirs.
+    list_sources: &'a [ListSource],
     custom_definitions: Vec<&'a TypeDecl>,
     global_usings: Vec<String>,
 }
@@ -125,11 +128,7 @@ impl<'a> Symbols<'a> {
                 .or_insert_with(|| Some(c.value.clone()));
         }
         let mut scope_lists: HashMap<String, Option<&ScopeList>> = HashMap::new();
-        let all_lists = files
-            .iter()
-            .flat_map(|f| &f.scope_lists)
-            .chain(&skimmed.scope_lists);
-        for list in all_lists {
+        for list in files.iter().flat_map(|f| &f.scope_lists) {
             let mut add = |key: String| {
                 scope_lists
                     .entry(key)
@@ -148,6 +147,7 @@ impl<'a> Symbols<'a> {
             skimmed_types: skimmed.type_names.iter().map(String::as_str).collect(),
             constants,
             scope_lists,
+            list_sources: &skimmed.list_sources,
             custom_definitions,
             global_usings,
         }
@@ -178,13 +178,25 @@ impl<'a> Symbols<'a> {
         }
     }
 
-    /// The scope list `Class.Name` or `Name`, as `constant` looks constants up.
+    /// The scope list `Class.Name` or `Name`, as `constant` looks constants up; the skipped
+    /// files that may declare it are parsed now.
     fn scope_list(&self, path: &[String]) -> Option<&'a ScopeList> {
         let qualified = path[path.len().saturating_sub(2)..].join(".");
         let simple = path.last()?;
-        match self.scope_lists.get(&qualified) {
-            Some(list) => *list,
-            None => *self.scope_lists.get(simple)?,
+        if let Some(list) = self.scope_lists.get(&qualified) {
+            return *list;
+        }
+        let class = (path.len() >= 2).then(|| path[path.len() - 2].as_str());
+        let mut skipped = self
+            .list_sources
+            .iter()
+            .filter(|s| s.names.contains(simple))
+            .flat_map(ListSource::lists)
+            .filter(|l| &l.name == simple && class.is_none_or(|c| l.class.as_deref() == Some(c)));
+        match (skipped.next(), skipped.next()) {
+            (Some(list), None) => Some(list),
+            (Some(_), Some(_)) => None, // ambiguous
+            (None, _) => *self.scope_lists.get(simple)?,
         }
     }
 

@@ -24,7 +24,7 @@ use crate::facts::model::{
 };
 use ancestry::{Ancestry, is_inside, nearest};
 use expr::{argument_expression, classify, span, text};
-pub use skim::{Skimmed, skim};
+pub use skim::{ListSource, Skimmed, skim};
 use trace::Tracer;
 
 #[derive(Debug, Clone)]
