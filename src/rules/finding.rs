@@ -75,6 +75,15 @@ pub struct Adjustment {
     pub shift: Shift,
 }
 
+impl Adjustment {
+    /// On Altinn.App 9.0.0-preview.6 and later a registration that cannot move stays on the legacy
+    /// package, the supported way to a second identity: an info, whatever the rule's level.
+    pub const STAYS_ON_LEGACY_PACKAGE: &'static [Adjustment] = &[Adjustment {
+        when: Circumstance::StaysOnLegacyPackage,
+        shift: Shift::To(Severity::Info),
+    }];
+}
+
 /// What a finding asks of the world outside the repository; `plan` orders these into steps.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outside {

@@ -2,7 +2,7 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP101`.
 
 use super::registration::{self, V9_NOTE};
-use super::{Adjustment, Circumstance, Code, Context, Finding, Rule, Severity, Shift};
+use super::{Adjustment, Code, Context, Finding, Rule, Severity};
 use crate::facts::model::RegistrationKind;
 
 pub static RULE: Rule = Rule {
@@ -72,10 +72,7 @@ identities (MP903), the version is too old (MP203), or the call's shape cannot b
 place (no receiver, a conditional `?.` call). Never unsafe: a change of behaviour beyond the move
 is never made silently.
 "#,
-    adjustments: &[Adjustment {
-        when: Circumstance::StaysOnLegacyPackage,
-        shift: Shift::To(Severity::Info),
-    }],
+    adjustments: Adjustment::STAYS_ON_LEGACY_PACKAGE,
     ..Rule::DEFAULTS
 };
 

@@ -2,7 +2,7 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP102`.
 
 use super::registration::{self, V9_NOTE};
-use super::{Adjustment, Circumstance, Code, Context, Finding, Rule, Severity, Shift};
+use super::{Adjustment, Code, Context, Finding, Rule, Severity};
 use crate::facts::model::RegistrationKind;
 
 pub static RULE: Rule = Rule {
@@ -46,10 +46,7 @@ an unsupported setting (MP902), several identities (MP903), or an unknown scope 
 **Safe**, as MP101: `IHttpClientFactory.CreateClient("name")` still finds the client under
 the same name, with the same scopes and exchange. **Withheld** in the same cases as MP101.
 "#,
-    adjustments: &[Adjustment {
-        when: Circumstance::StaysOnLegacyPackage,
-        shift: Shift::To(Severity::Info),
-    }],
+    adjustments: Adjustment::STAYS_ON_LEGACY_PACKAGE,
     ..Rule::DEFAULTS
 };
 

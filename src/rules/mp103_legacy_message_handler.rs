@@ -2,7 +2,7 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP103`.
 
 use super::registration::{self, V9_NOTE};
-use super::{Adjustment, Circumstance, Code, Context, Finding, Rule, Severity, Shift};
+use super::{Adjustment, Code, Context, Finding, Rule, Severity};
 use crate::facts::model::RegistrationKind;
 
 pub static RULE: Rule = Rule {
@@ -54,10 +54,7 @@ Maskinporten handler is replaced by the built-in one, with the scopes of the def
 looked up. **Withheld** when no definition with the key is found in the project, and in the cases
 of MP101.
 "#,
-    adjustments: &[Adjustment {
-        when: Circumstance::StaysOnLegacyPackage,
-        shift: Shift::To(Severity::Info),
-    }],
+    adjustments: Adjustment::STAYS_ON_LEGACY_PACKAGE,
     ..Rule::DEFAULTS
 };
 

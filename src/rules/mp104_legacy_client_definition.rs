@@ -2,7 +2,7 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP104`.
 
 use super::registration;
-use super::{Adjustment, Circumstance, Code, Context, Finding, Rule, Severity, Shift};
+use super::{Adjustment, Code, Context, Finding, Rule, Severity};
 use crate::core::Site;
 use crate::core::Span;
 use crate::core::catalogue::DEFAULT_SECTION;
@@ -46,10 +46,7 @@ in the same run, so nothing is left that would throw on a missing key. A definit
 handler in the project uses is left alone (something outside the project may look it up). With
 `--credentials keep` it becomes `ConfigureMaskinportenClient("path")` in its place.
 "#,
-    adjustments: &[Adjustment {
-        when: Circumstance::StaysOnLegacyPackage,
-        shift: Shift::To(Severity::Info),
-    }],
+    adjustments: Adjustment::STAYS_ON_LEGACY_PACKAGE,
     ..Rule::DEFAULTS
 };
 

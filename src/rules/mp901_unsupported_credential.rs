@@ -1,7 +1,7 @@
 //! MP901 unsupported-credential: A certificate or custom client definition, which the built-in client cannot use.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP901`.
 
-use super::{Adjustment, Circumstance, Code, Context, Finding, Rule, Severity, Shift, blockers};
+use super::{Adjustment, Code, Context, Finding, Rule, Severity, blockers};
 use crate::facts::model::last_segment;
 
 pub static RULE: Rule = Rule {
@@ -41,10 +41,7 @@ None: register a JWK (or select the scopes in Altinn Studio), then migrate the r
 ## Fix safety
 No fix is offered: a JWK must be registered (or the Studio-provisioned client used) first.
 "#,
-    adjustments: &[Adjustment {
-        when: Circumstance::StaysOnLegacyPackage,
-        shift: Shift::To(Severity::Info),
-    }],
+    adjustments: Adjustment::STAYS_ON_LEGACY_PACKAGE,
     ..Rule::DEFAULTS
 };
 

@@ -1,9 +1,7 @@
 //! MP902 unsupported-setting: A legacy setting or customisation with no built-in equivalent.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP902`.
 
-use super::{
-    Adjustment, Circumstance, Code, Context, Finding, Rule, Severity, Shift, blockers, upper_first,
-};
+use super::{Adjustment, Code, Context, Finding, Rule, Severity, blockers, upper_first};
 
 pub static RULE: Rule = Rule {
     code: Code::MP902,
@@ -39,10 +37,7 @@ None: decide whether the behaviour is still needed (Altinn.App 9 previews can ex
 ## Fix safety
 No fix is offered: whether the behaviour is still needed is a decision for a person.
 "#,
-    adjustments: &[Adjustment {
-        when: Circumstance::StaysOnLegacyPackage,
-        shift: Shift::To(Severity::Info),
-    }],
+    adjustments: Adjustment::STAYS_ON_LEGACY_PACKAGE,
     ..Rule::DEFAULTS
 };
 

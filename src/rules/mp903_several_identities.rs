@@ -1,7 +1,7 @@
 //! MP903 several-identities: More than one Maskinporten identity (settings source) in one app.
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP903`.
 
-use super::{Adjustment, Circumstance, Code, Context, Finding, Rule, Severity, Shift};
+use super::{Adjustment, Circumstance, Code, Context, Finding, Rule, Severity};
 use crate::core::Site;
 use crate::facts::model::Registration;
 
@@ -38,10 +38,7 @@ other integrations stay on their own client.
 ## Fix safety
 No fix is offered: which identity the app keeps is a decision for a person.
 "#,
-    adjustments: &[Adjustment {
-        when: Circumstance::StaysOnLegacyPackage,
-        shift: Shift::To(Severity::Info),
-    }],
+    adjustments: Adjustment::STAYS_ON_LEGACY_PACKAGE,
     ..Rule::DEFAULTS
 };
 
