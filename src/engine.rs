@@ -71,6 +71,8 @@ pub fn analyze(
 ) -> Analysis {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
+        // Room for the bounded expression helpers in debug builds too.
+        .stack_size(8 << 20)
         .build()
         .expect("a thread pool can be built");
     pool.install(|| analyze_in_pool(paths, external, config, progress))
@@ -336,6 +338,18 @@ fn read_candidate(candidate: &Candidate) -> FileOutcome {
                         format!(
                             "C# syntax error at line {}, column {}; findings in the broken part of the file may be missing",
                             at.line, at.column
+                        ),
+                    ));
+                }
+                if let Some(at) = facts.too_deep {
+                    let at = facts.file.position(at.start);
+                    problems.push(InputProblem::new(
+                        facts.file.display.clone(),
+                        format!(
+                            "expression nested too deeply to analyse (more than {} levels) at line {}, column {}; what is nested below that level is not checked",
+                            csharp::MAX_NESTING,
+                            at.line,
+                            at.column
                         ),
                     ));
                 }

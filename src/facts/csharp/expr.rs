@@ -68,74 +68,99 @@ fn unescape(escape: &str) -> String {
     }
 }
 
-/// Strips parentheses, `!` and casts that do not change what a value is.
+/// Strips parentheses, `!` and casts that do not change what a value is (in a loop: any number
+/// of them).
 pub fn unwrap(node: Node) -> Node {
-    match node.kind() {
-        "parenthesized_expression" => node.named_child(0).map_or(node, unwrap),
-        "postfix_unary_expression" if node.child(1).is_some_and(|c| c.kind() == "!") => {
-            node.named_child(0).map_or(node, unwrap)
+    let mut node = node;
+    loop {
+        let inner = match node.kind() {
+            "parenthesized_expression" => node.named_child(0),
+            "postfix_unary_expression" if node.child(1).is_some_and(|c| c.kind() == "!") => {
+                node.named_child(0)
+            }
+            // `x ?? throw ...` is `x` or no value at all.
+            "binary_expression"
+                if node
+                    .child_by_field_name("right")
+                    .is_some_and(|r| r.kind() == "throw_expression")
+                    && node
+                        .child_by_field_name("operator")
+                        .is_some_and(|o| o.kind() == "??") =>
+            {
+                node.child_by_field_name("left")
+            }
+            _ => None,
+        };
+        match inner {
+            Some(inner) => node = inner,
+            None => return node,
         }
-        // `x ?? throw ...` is `x` or no value at all.
-        "binary_expression"
-            if node
-                .child_by_field_name("right")
-                .is_some_and(|r| r.kind() == "throw_expression")
-                && node
-                    .child_by_field_name("operator")
-                    .is_some_and(|o| o.kind() == "??") =>
-        {
-            node.child_by_field_name("left").map_or(node, unwrap)
-        }
-        _ => node,
     }
 }
 
-/// The left operand of `a ?? b` (through parentheses), else the expression itself.
+/// The left operand of `a ?? b` (through parentheses), else the expression itself (in a loop:
+/// `a ?? b ?? c` of any length).
 pub fn coalesced(node: Node) -> Node {
-    let node = unwrap(node);
-    if node.kind() == "binary_expression"
+    let mut node = unwrap(node);
+    while node.kind() == "binary_expression"
         && node
             .child_by_field_name("operator")
             .is_some_and(|o| o.kind() == "??")
     {
-        return node.child_by_field_name("left").map_or(node, coalesced);
+        match node.child_by_field_name("left") {
+            Some(left) => node = unwrap(left),
+            None => break,
+        }
     }
     node
 }
 
-/// Member names of `a.b.c` / `a?.b.c`; None when the chain has anything else in it.
+/// Member names of `a.b.c` / `a?.b.c`; None when the chain has anything else in it. Walks down
+/// the chain in a loop, so a chain of any length is read without recursion.
 pub fn member_path(node: Node, file: &SourceFile) -> Option<Vec<String>> {
-    let node = unwrap(node);
-    match node.kind() {
-        "identifier" => Some(vec![text(node, file).to_string()]),
-        "this" | "this_expression" => Some(vec!["this".to_string()]),
-        "member_access_expression" => {
-            let mut path = member_path(node.child_by_field_name("expression")?, file)?;
-            path.push(text(node.child_by_field_name("name")?, file).to_string());
-            Some(path)
+    // The names from the last to the first.
+    let mut names = Vec::new();
+    let mut node = unwrap(node);
+    loop {
+        match node.kind() {
+            "identifier" => {
+                names.push(text(node, file).to_string());
+                break;
+            }
+            "this" | "this_expression" => {
+                names.push("this".to_string());
+                break;
+            }
+            "member_access_expression" => {
+                names.push(text(node.child_by_field_name("name")?, file).to_string());
+                node = unwrap(node.child_by_field_name("expression")?);
+            }
+            "qualified_name" => {
+                names.extend(text(node, file).rsplit('.').map(|s| s.trim().to_string()));
+                break;
+            }
+            "conditional_access_expression" => {
+                let mut cursor = node.walk();
+                let binding = node
+                    .named_children(&mut cursor)
+                    .find(|c| c.kind() == "member_binding_expression")?;
+                names.push(text(binding.child_by_field_name("name")?, file).to_string());
+                node = unwrap(node.child_by_field_name("condition")?);
+            }
+            _ => return None,
         }
-        "qualified_name" => Some(
-            text(node, file)
-                .split('.')
-                .map(|s| s.trim().to_string())
-                .collect(),
-        ),
-        "conditional_access_expression" => {
-            let mut path = member_path(node.child_by_field_name("condition")?, file)?;
-            let mut cursor = node.walk();
-            let binding = node
-                .named_children(&mut cursor)
-                .find(|c| c.kind() == "member_binding_expression")?;
-            path.push(text(binding.child_by_field_name("name")?, file).to_string());
-            Some(path)
-        }
-        _ => None,
     }
+    names.reverse();
+    Some(names)
 }
 
-/// Reduces an expression node.
+/// Reduces an expression node. Past `depth::MAX_NESTING` nested levels the rest counts as
+/// unknown (and the place is recorded as a problem of the file).
 pub fn classify(node: Node, file: &SourceFile) -> Expr {
     let node = unwrap(node);
+    let Some(_level) = super::depth::enter(node) else {
+        return Expr::Other(text(node, file).to_string());
+    };
     if let Some(s) = string_value(node, file) {
         return Expr::Str(s);
     }

@@ -5,6 +5,8 @@
 
 mod ancestry;
 pub mod config_reads;
+mod depth;
+pub use depth::MAX_NESTING;
 pub mod expr;
 mod scopes;
 mod skim;
@@ -186,6 +188,8 @@ pub struct CsFile {
     pub legacy_name_uses: Vec<(String, Span)>,
     /// Configuration read by a literal path.
     pub config_reads: Vec<config_reads::ConfigPathRead>,
+    /// Where an expression was nested too deeply to analyse (the first such place), if any.
+    pub too_deep: Option<Span>,
 }
 
 /// One compiled query file. Compiling a query against the C# grammar takes tens of
@@ -246,6 +250,7 @@ thread_local! {
 /// Parses a file and extracts its facts.
 pub fn extract(file: Arc<SourceFile>) -> CsFile {
     let tree = PARSER.with(|p| p.borrow_mut().parse(&file.text, None));
+    depth::reset();
     let mut out = CsFile {
         file: file.clone(),
         namespaces: Vec::new(),
@@ -260,6 +265,7 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
         startup: Vec::new(),
         legacy_name_uses: Vec::new(),
         config_reads: Vec::new(),
+        too_deep: None,
     };
     let Some(tree) = tree else {
         out.parse_errors.push(Span::new(0, 0));
@@ -268,6 +274,9 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
     let root = tree.root_node();
     if root.has_error() {
         collect_errors(root, &file, &mut out.parse_errors);
+    }
+    if let Some(at) = depth::first_too_deep(root) {
+        depth::record(at);
     }
     let bytes = file.text.as_bytes();
     if config_reads::may_read(&file.text) {
@@ -280,6 +289,7 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
     let mut declarations: Vec<(&str, Node)> = Vec::new();
     let query = DECLARATIONS.get();
     let mut cursor = QueryCursor::new();
+    cursor.set_max_start_depth(Some(MAX_NESTING as u32));
     let mut matches = cursor.matches(query, root, bytes);
     while let Some(m) = matches.next() {
         for capture in m.captures() {
@@ -300,6 +310,7 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
         let query = CALLS.get();
         let call_index = query.capture_index_for_name("call");
         let mut cursor = QueryCursor::new();
+        cursor.set_max_start_depth(Some(MAX_NESTING as u32));
         let mut matches = cursor.matches(query, root, bytes);
         while let Some(m) = matches.next() {
             if let Some(capture) = m.captures().iter().find(|c| Some(c.index) == call_index) {
@@ -308,6 +319,7 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
         }
         if mentions(&catalogue::TYPE_REFERENCE_NAMES) {
             let mut cursor = QueryCursor::new();
+            cursor.set_max_start_depth(Some(MAX_NESTING as u32));
             let mut matches = cursor.matches(TYPE_REFS.get(), root, bytes);
             while let Some(m) = matches.next() {
                 type_refs.extend(m.captures().iter().map(|c| c.node));
@@ -365,6 +377,7 @@ pub fn extract(file: Arc<SourceFile>) -> CsFile {
         out.type_refs
             .extend(type_ref(node, ancestry.of_node(node), &file));
     }
+    out.too_deep = depth::cut_at().map(|at| file.span_of_text(at, at));
     out
 }
 
@@ -390,20 +403,18 @@ fn legacy_name_uses(root: Node, file: &SourceFile, aliases: &[&str]) -> Vec<(Str
     found
 }
 
-fn collect_errors(node: Node, file: &SourceFile, out: &mut Vec<Span>) {
-    if out.len() >= 5 {
-        return;
-    }
-    if node.is_error() || node.is_missing() {
-        out.push(span(node, file));
-        return;
-    }
-    let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
-        if child.has_error() || child.is_missing() {
-            collect_errors(child, file, out);
+/// The first few syntax errors, found by descending only into subtrees that hold one.
+fn collect_errors(root: Node, file: &SourceFile, out: &mut Vec<Span>) {
+    walk::preorder(root, |node, _| {
+        if out.len() >= 5 {
+            return false;
         }
-    }
+        if node.is_error() || node.is_missing() {
+            out.push(span(node, file));
+            return false;
+        }
+        node.has_error()
+    });
 }
 
 fn site(node: Node, file: &Arc<SourceFile>) -> Site {

@@ -111,26 +111,28 @@ impl<'t> Walker<'_, 't> {
     }
 
     /// Visits `node` in source order; a call of a function of the file is stepped into after its
-    /// arguments, as it runs.
+    /// arguments, as it runs. Iterative (an explicit stack of nodes still to visit), so no
+    /// nesting, however deep, can exhaust the stack; stepping into calls is bounded by
+    /// `MAX_DEPTH`.
     fn walk(&mut self, node: Node<'t>) {
-        // A local function is a definition, not a step.
-        if node.kind() == "local_function_statement" {
-            return;
-        }
-        let mut cursor = node.walk();
-        if cursor.goto_first_child() {
-            loop {
-                let child = cursor.node();
-                if child.is_named() {
-                    self.walk(child);
+        // (node, whether its children have been visited)
+        let mut pending: Vec<(Node<'t>, bool)> = vec![(node, false)];
+        let mut children = Vec::new();
+        while let Some((node, visited)) = pending.pop() {
+            if visited {
+                if node.kind() == "invocation_expression" {
+                    self.invocation(node);
                 }
-                if !cursor.goto_next_sibling() {
-                    break;
-                }
+                continue;
             }
-        }
-        if node.kind() == "invocation_expression" {
-            self.invocation(node);
+            // A local function is a definition, not a step.
+            if node.kind() == "local_function_statement" {
+                continue;
+            }
+            pending.push((node, true));
+            let mut cursor = node.walk();
+            children.extend(node.named_children(&mut cursor));
+            pending.extend(children.drain(..).rev().map(|child| (child, false)));
         }
     }
 
