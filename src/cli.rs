@@ -89,6 +89,10 @@ struct InputArgs {
     /// `keep` (the app keeps its own client in its own section; Altinn.App 8 only).
     #[arg(long, value_enum)]
     credentials: Option<crate::facts::external::Credentials>,
+    /// Files of the tree larger than this are not read, with a warning (bytes, or with a K, M
+    /// or G suffix; default 5M).
+    #[arg(long, value_name = "SIZE", value_parser = crate::config::parse_size)]
+    max_file_size: Option<u64>,
     /// The configuration file (default: the nearest maskinporten-migrate.toml above the first
     /// path).
     #[arg(long, value_name = "FILE")]
@@ -195,6 +199,7 @@ fn settings(input: &InputArgs, fail_on: Option<Severity>) -> Result<Settings, St
         studio_scopes: input.studio_scopes.clone(),
         key_vault_secrets: input.key_vault_secrets.clone(),
         key_vault: input.key_vault.clone(),
+        max_file_size: input.max_file_size,
     };
     Ok(Settings::resolve(command_line, config))
 }
@@ -224,7 +229,11 @@ fn analyze(input: &InputArgs, fail_on: Option<Severity>) -> Option<(engine::Anal
     }
     let paths = input_paths(input);
     let analysis = with_progress(input.quiet, |progress| {
-        engine::analyze(&paths, input.jobs, &external, &settings.config, progress)
+        let limits = engine::Limits {
+            threads: input.jobs,
+            max_file_size: settings.max_file_size.value,
+        };
+        engine::analyze(&paths, limits, &external, &settings.config, progress)
     });
     let mut stderr = std::io::stderr().lock();
     for missing in &analysis.missing_paths {
@@ -322,6 +331,13 @@ fn show_config(input: &InputArgs) -> ExitCode {
             None => say!(out, "{name}: not set"),
         }
     }
+    say!(
+        out,
+        "max-file-size = {} ({}) {}",
+        settings.max_file_size.value,
+        crate::config::show_size(settings.max_file_size.value),
+        settings.max_file_size.origin.label()
+    );
     say!(out, "exclude = {:?}", settings.config.exclude);
     say!(out, "[rules]");
     for rule in rules::RULES {

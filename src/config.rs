@@ -36,8 +36,59 @@ struct RawConfig {
     key_vault: Option<String>,
     studio_scopes: Option<PathBuf>,
     fail_on: Option<String>,
+    max_file_size: Option<RawSize>,
     #[serde(default)]
     rules: BTreeMap<String, Level>,
+}
+
+/// A size in the file: a number of bytes, or text such as "5M".
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawSize {
+    Bytes(u64),
+    Text(String),
+}
+
+/// The default `max-file-size`: files of the tree above it are not read (5 MiB; the largest
+/// hand-written C# files are far below it, and the work per file is linear in its size).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
+
+/// Reads a size: bytes, or a number with a `K`, `M` or `G` suffix (powers of 1024; `KB`, `KiB`
+/// and the like are read the same).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let trimmed = text.trim();
+    let digits = trimmed
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(trimmed.len());
+    let (number, unit) = trimmed.split_at(digits);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size (bytes, or a number with K, M or G)"))?;
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "`{text}` is not a size (bytes, or a number with K, M or G)"
+            ));
+        }
+    };
+    number
+        .checked_mul(factor)
+        .ok_or_else(|| format!("`{text}` is too large"))
+}
+
+/// A size for people: "5 MiB", "512 KiB", or bytes.
+pub fn show_size(bytes: u64) -> String {
+    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
+        format!("{} MiB", bytes >> 20)
+    } else if bytes >= 1 << 10 && bytes.is_multiple_of(1 << 10) {
+        format!("{} KiB", bytes >> 10)
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 /// The configuration file's settings, paths resolved.
@@ -52,6 +103,7 @@ pub struct Config {
     pub key_vault: Option<String>,
     pub studio_scopes: Option<PathBuf>,
     pub fail_on: Option<Severity>,
+    pub max_file_size: Option<u64>,
     /// Rule code to level.
     pub rules: BTreeMap<Code, Level>,
 }
@@ -155,6 +207,7 @@ pub struct CommandLine {
     pub studio_scopes: Option<PathBuf>,
     pub key_vault_secrets: Option<PathBuf>,
     pub key_vault: Option<String>,
+    pub max_file_size: Option<u64>,
 }
 
 /// The effective settings of a run: the command line over the configuration file over the
@@ -171,6 +224,8 @@ pub struct Settings {
     /// The vault to list live; a names file on the command line wins over a URL in the
     /// configuration.
     pub key_vault: Setting<Option<String>>,
+    /// Files of the tree above this size (bytes) are not read.
+    pub max_file_size: Setting<u64>,
 }
 
 impl Settings {
@@ -207,6 +262,11 @@ impl Settings {
             ),
             key_vault_secrets,
             key_vault,
+            max_file_size: Setting::resolve(
+                command_line.max_file_size,
+                config.max_file_size,
+                DEFAULT_MAX_FILE_SIZE,
+            ),
             config,
         }
     }
@@ -260,6 +320,13 @@ fn read(path: &Path) -> Result<Config, String> {
             ));
         }
     };
+    let max_file_size = match raw.max_file_size {
+        None => None,
+        Some(RawSize::Bytes(bytes)) => Some(bytes),
+        Some(RawSize::Text(text)) => {
+            Some(parse_size(&text).map_err(|e| format!("{shown}: max-file-size: {e}"))?)
+        }
+    };
     let mut builder = globset::GlobSetBuilder::new();
     for pattern in &raw.exclude {
         let glob = globset::Glob::new(pattern).map_err(|e| format!("{shown}: exclude: {e}"))?;
@@ -277,6 +344,7 @@ fn read(path: &Path) -> Result<Config, String> {
         key_vault: raw.key_vault,
         studio_scopes: resolve(raw.studio_scopes),
         fail_on,
+        max_file_size,
         rules,
     })
 }
@@ -303,6 +371,19 @@ mod tests {
         std::fs::write(&file, "[rules]\nMP602 = \"loud\"\n").unwrap();
         let err = Config::load(None, dir.path()).unwrap_err();
         assert!(err.contains("line 2"), "{err}");
+        std::fs::write(&file, "max-file-size = \"2M\"\n").unwrap();
+        assert_eq!(
+            Config::load(None, dir.path()).unwrap().max_file_size,
+            Some(2 << 20)
+        );
+        std::fs::write(&file, "max-file-size = 1000\n").unwrap();
+        assert_eq!(
+            Config::load(None, dir.path()).unwrap().max_file_size,
+            Some(1000)
+        );
+        std::fs::write(&file, "max-file-size = \"lots\"\n").unwrap();
+        let err = Config::load(None, dir.path()).unwrap_err();
+        assert!(err.contains("max-file-size"), "{err}");
         std::fs::write(&file, "colour = true\n").unwrap();
         let err = Config::load(None, dir.path()).unwrap_err();
         assert!(err.contains("line 1") && err.contains("colour"), "{err}");

@@ -61,31 +61,41 @@ pub struct Progress {
     pub files_read: std::sync::atomic::AtomicUsize,
 }
 
-/// Analyses `paths` with at most `threads` worker threads (0: one per core).
+/// How much one run may take.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+    /// Files of the tree above this size (bytes) are not read (`max-file-size`).
+    pub max_file_size: u64,
+}
+
+/// Analyses `paths` within `limits`.
 pub fn analyze(
     paths: &[PathBuf],
-    threads: usize,
+    limits: Limits,
     external: &External,
     config: &Config,
     progress: &Progress,
 ) -> Analysis {
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
+        .num_threads(limits.threads)
         // Room for the bounded expression helpers in debug builds too.
         .stack_size(8 << 20)
         .build()
         .expect("a thread pool can be built");
-    pool.install(|| analyze_in_pool(paths, external, config, progress))
+    pool.install(|| analyze_in_pool(paths, limits.max_file_size, external, config, progress))
 }
 
 fn analyze_in_pool(
     paths: &[PathBuf],
+    max_file_size: u64,
     external: &External,
     config: &Config,
     progress: &Progress,
 ) -> Analysis {
     csharp::warm_up();
-    let mut workspace = discover::discover(paths);
+    let mut workspace = discover::discover(paths, max_file_size);
     let in_scope = |path: &std::path::Path| workspace.scope.covers(path);
     let considered = workspace.files.iter().filter(|f| in_scope(&f.path)).count();
     let excluded = workspace
@@ -101,7 +111,7 @@ fn analyze_in_pool(
             progress
                 .files_read
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            read_candidate(candidate)
+            read_candidate(candidate, max_file_size)
         })
         .collect();
     // A file argument reads its whole project, but counts (and reports) only itself.
@@ -319,10 +329,10 @@ fn app_calls(facts: &ProjectFacts) -> Vec<Evidence> {
     out
 }
 
-fn read_candidate(candidate: &Candidate) -> FileOutcome {
+fn read_candidate(candidate: &Candidate, max_file_size: u64) -> FileOutcome {
     let mut problems = Vec::new();
     let mut suppressions = Vec::new();
-    let extracted = match read(candidate, &mut suppressions) {
+    let extracted = match read(candidate, max_file_size, &mut suppressions) {
         Err(problem) => {
             problems.push(problem);
             Extracted::Skipped
@@ -357,7 +367,7 @@ fn read_candidate(candidate: &Candidate) -> FileOutcome {
             }
             FileKind::Policy => match policy::parse(&file) {
                 Ok(parsed) => Extracted::Policy(PolicyFile {
-                    org: app_owner(&candidate.path),
+                    org: app_owner(&candidate.path, max_file_size),
                     file,
                     policy: parsed,
                 }),
@@ -395,12 +405,17 @@ enum Read {
     Skipped(csharp::Skimmed),
 }
 
-fn read(candidate: &Candidate, suppressions: &mut Vec<Suppression>) -> Result<Read, InputProblem> {
-    let bytes = std::fs::read(&candidate.path).map_err(|e| {
-        InputProblem::new(
-            display_path(&candidate.path),
-            format!("cannot read the file: {e}"),
-        )
+fn read(
+    candidate: &Candidate,
+    max_file_size: u64,
+    suppressions: &mut Vec<Suppression>,
+) -> Result<Read, InputProblem> {
+    let bytes = crate::core::source::read_regular(&candidate.path, max_file_size).map_err(|e| {
+        let message = match e {
+            crate::core::ReadError::Io(_) => e.to_string(),
+            _ => format!("{e}; the file is skipped"),
+        };
+        InputProblem::new(display_path(&candidate.path), message)
     })?;
     if rules::suppressions::may_hold(&bytes)
         && let Ok(file) = SourceFile::from_bytes(&candidate.path, bytes.clone())
@@ -426,9 +441,10 @@ fn read(candidate: &Candidate, suppressions: &mut Vec<Suppression>) -> Result<Re
 
 /// The app owner (`org`) from `config/applicationmetadata.json` beside the policy, when readable:
 /// policies may name the owner instead of the `[org]` placeholder.
-fn app_owner(policy: &std::path::Path) -> Option<String> {
+fn app_owner(policy: &std::path::Path, max_file_size: u64) -> Option<String> {
     let metadata = policy.parent()?.parent()?.join("applicationmetadata.json");
-    let text = std::fs::read_to_string(metadata).ok()?;
+    let bytes = crate::core::source::read_regular(&metadata, max_file_size).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
     let value: serde_json::Value =
         serde_json::from_str(text.trim_start_matches('\u{feff}')).ok()?;
     value.get("org")?.as_str().map(str::to_string)

@@ -6,7 +6,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::check_json;
+use common::{check_json, run};
 
 const CSPROJ: &str = r#"<Project Sdk="Microsoft.NET.Sdk.Web">
   <ItemGroup>
@@ -104,5 +104,124 @@ fn deep_nesting_is_a_named_problem_not_an_abort() {
     assert!(
         found.contains(&"MP101 App/Deep.cs:4".to_string()),
         "{found:?}"
+    );
+}
+
+/// Runs the binary with a short patience: a hang fails the test quickly.
+fn run_within(dir: &Path, args: &[&str], seconds: u64) -> std::process::Output {
+    assert_cmd::Command::cargo_bin("maskinporten-migrate")
+        .unwrap()
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .timeout(std::time::Duration::from_secs(seconds))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+}
+
+/// Defect 3: a FIFO in the tree (as a file the run reads, behind a symbolic link, or as an
+/// ignore file the walker reads) once blocked the run for ever; it is skipped with a warning.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_the_tree_is_skipped_not_waited_on() {
+    let dir = app();
+    mkfifo(&dir.path().join("App/Pipe.cs"));
+    mkfifo(&dir.path().join("App/appsettings.json"));
+    std::os::unix::fs::symlink("Pipe.cs", dir.path().join("App/Link.cs")).unwrap();
+    fs::create_dir_all(dir.path().join("App/config/authorization")).unwrap();
+    write(
+        dir.path(),
+        "App/config/authorization/policy.xml",
+        b"<Policy/>\n",
+    );
+    mkfifo(&dir.path().join("App/config/applicationmetadata.json"));
+    write(dir.path(), "Other/Program.cs", REGISTRATION.as_bytes());
+    mkfifo(&dir.path().join("Other/.gitignore"));
+    let output = run_within(dir.path(), &["check", "--format", "json", "."], 30);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let problems = problems(&report);
+    let expected = [
+        "App/Link.cs: not a regular file (a FIFO); the file is skipped",
+        "App/Pipe.cs: not a regular file (a FIFO); the file is skipped",
+        "App/appsettings.json: not a regular file (a FIFO); the file is skipped",
+        "Other/.gitignore: not a regular file (a FIFO); the folder Other is skipped",
+    ];
+    for line in expected {
+        assert!(problems.contains(&line.to_string()), "{problems:?}");
+    }
+    assert!(
+        rules_at(&report).contains(&"MP101 App/Program.cs:5".to_string()),
+        "{report}"
+    );
+}
+
+/// Defect 8: a file above `max-file-size` (default 5 MiB) is not read, with a named problem,
+/// instead of costing time and memory in proportion to its size; the limit comes from the
+/// configuration file or the command line, and `config` shows where from.
+#[test]
+fn files_above_the_size_limit_are_skipped_with_a_named_problem() {
+    let dir = app();
+    let mut big = String::from("// Maskinporten\n");
+    let line = "services.AddMaskinportenHttpClient<SettingsJwkClientDefinition, IFoo, Foo>(config.GetSection(\"M\"));\n";
+    while big.len() <= 6 << 20 {
+        big.push_str(line);
+    }
+    write(dir.path(), "App/Big.cs", big.as_bytes());
+    let started = std::time::Instant::now();
+    let (report, exit, _) = check_json(dir.path(), &[]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert_eq!(exit, 1);
+    assert_eq!(
+        problems(&report),
+        [format!(
+            "App/Big.cs: the file is {} bytes, more than max-file-size (5242880 bytes); the file is skipped",
+            big.len()
+        )]
+    );
+    let found = rules_at(&report);
+    assert!(
+        found.contains(&"MP101 App/Program.cs:5".to_string()),
+        "{found:?}"
+    );
+    assert!(found.iter().all(|f| !f.contains("Big.cs")), "{found:?}");
+
+    // From the configuration file, and the command line over it.
+    fs::remove_file(dir.path().join("App/Big.cs")).unwrap();
+    write(
+        dir.path(),
+        "maskinporten-migrate.toml",
+        b"max-file-size = \"200\"\n",
+    );
+    assert!(CSPROJ.len() <= 200 && REGISTRATION.len() > 200);
+    let (report, _, _) = check_json(dir.path(), &[]);
+    assert_eq!(
+        problems(&report),
+        [format!(
+            "App/Program.cs: the file is {} bytes, more than max-file-size (200 bytes); the file is skipped",
+            REGISTRATION.len()
+        )]
+    );
+    let (report, _, _) = check_json(dir.path(), &["--max-file-size", "1M"]);
+    assert!(problems(&report).is_empty());
+    let shown = run(dir.path(), &["config", "."]);
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        shown.contains("max-file-size = 200 (200 bytes) (configuration file)"),
+        "{shown}"
+    );
+    let shown = run(dir.path(), &["config", "--max-file-size", "2M", "."]);
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        shown.contains("max-file-size = 2097152 (2 MiB) (command line)"),
+        "{shown}"
     );
 }

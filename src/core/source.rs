@@ -41,7 +41,18 @@ pub struct SourceFile {
 #[derive(Debug)]
 pub enum ReadError {
     Io(std::io::Error),
-    NotUtf8 { valid_up_to: usize },
+    NotUtf8 {
+        valid_up_to: usize,
+    },
+    /// A FIFO, socket or device: reading it could block forever or never end.
+    NotRegular {
+        kind: &'static str,
+    },
+    /// Larger than the limit (`max-file-size`); not read.
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
 }
 
 impl std::fmt::Display for ReadError {
@@ -52,16 +63,93 @@ impl std::fmt::Display for ReadError {
                 f,
                 "the file is not valid UTF-8 (first bad byte at offset {valid_up_to}); save it as UTF-8 to have it checked"
             ),
+            ReadError::NotRegular { kind } => write!(f, "not a regular file ({kind})"),
+            ReadError::TooLarge { size, limit } => write!(
+                f,
+                "the file is {size} bytes, more than max-file-size ({limit} bytes)"
+            ),
         }
     }
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// No limit on a file's size (option files given on the command line).
+pub const NO_LIMIT: u64 = u64::MAX;
+
+/// Reads a file of the tree: only a regular file (a symbolic link is followed), and only when it
+/// is at most `limit` bytes. A FIFO is opened without blocking, so it is refused, not waited on.
+pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(ReadError::Io)?;
+    let meta = file.metadata().map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular {
+            kind: file_kind(&meta.file_type()),
+        });
+    }
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge {
+            size: meta.len(),
+            limit,
+        });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    // A file that grows while it is read still stops at the limit.
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+/// What a file that is not a regular file is, in words.
+pub fn file_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    if kind.is_dir() {
+        "a directory"
+    } else if kind.is_symlink() {
+        "a symbolic link"
+    } else {
+        "not a regular file"
+    }
+}
+
 impl SourceFile {
+    /// Reads a file of any size (an option file given on the command line; a FIFO such as
+    /// `<(command)` is fine there).
     pub fn read(path: &Path) -> Result<SourceFile, ReadError> {
         let bytes = std::fs::read(path).map_err(ReadError::Io)?;
         Self::from_bytes(path, bytes)
+    }
+
+    /// Reads a file of the tree (`read_regular`).
+    pub fn read_limited(path: &Path, limit: u64) -> Result<SourceFile, ReadError> {
+        Self::from_bytes(path, read_regular(path, limit)?)
     }
 
     pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<SourceFile, ReadError> {

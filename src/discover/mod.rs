@@ -148,7 +148,7 @@ pub struct Workspace {
 }
 
 /// Walks `paths` and builds the workspace. Never fails: problems are collected.
-pub fn discover(paths: &[PathBuf]) -> Workspace {
+pub fn discover(paths: &[PathBuf], max_file_size: u64) -> Workspace {
     let mut workspace = Workspace::default();
     let mut found = Found::default();
     let mut named_files = Vec::new();
@@ -192,7 +192,7 @@ pub fn discover(paths: &[PathBuf]) -> Workspace {
     files.sort_by(|a: &(PathBuf, FileKind), b| a.0.cmp(&b.0));
     files.dedup_by(|a, b| a.0 == b.0);
 
-    let mut props = PropsCache::default();
+    let mut props = PropsCache::with_limit(max_file_size);
     for csproj in project_files {
         if let Some(project) = load_project(&csproj, &mut props, &mut workspace.problems) {
             workspace.projects.push(project);
@@ -226,17 +226,39 @@ struct Found {
 
 /// Walks `root` on as many threads as the pool has (`-j`).
 fn walk(root: &Path, found: &mut Found) {
+    if root.is_dir()
+        && let Some(problem) = unreadable_ignore_file(root)
+    {
+        found.problems.push(problem);
+        return;
+    }
     let shared = std::sync::Mutex::new(std::mem::take(found));
+    let skipped = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let skipped_in_filter = skipped.clone();
     ignore::WalkBuilder::new(root)
         .require_git(false)
         .threads(rayon::current_num_threads())
-        .filter_entry(|entry| {
+        .filter_entry(move |entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir
-                && matches!(
-                    entry.file_name().to_str(),
-                    Some("bin" | "obj" | "node_modules")
-                ))
+            if !is_dir {
+                return true;
+            }
+            if matches!(
+                entry.file_name().to_str(),
+                Some("bin" | "obj" | "node_modules")
+            ) {
+                return false;
+            }
+            match unreadable_ignore_file(entry.path()) {
+                Some(problem) => {
+                    skipped_in_filter
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(problem);
+                    false
+                }
+                None => true,
+            }
         })
         .build_parallel()
         .run(|| {
@@ -247,6 +269,31 @@ fn walk(root: &Path, found: &mut Found) {
             })
         });
     *found = shared.into_inner().unwrap_or_else(|e| e.into_inner());
+    found
+        .problems
+        .append(&mut skipped.lock().unwrap_or_else(|e| e.into_inner()));
+}
+
+/// The walker reads a folder's ignore files (and a `.git` file) as it enters the folder; one
+/// that is a FIFO would block the run for ever, so such a folder is skipped, with the reason.
+fn unreadable_ignore_file(dir: &Path) -> Option<InputProblem> {
+    for name in [".gitignore", ".ignore", ".git", ".git/info/exclude"] {
+        let path = dir.join(name);
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        if !meta.is_file() && !meta.is_dir() {
+            return Some(InputProblem::new(
+                display_path(&path),
+                format!(
+                    "not a regular file ({}); the folder {} is skipped",
+                    crate::core::source::file_kind(&meta.file_type()),
+                    display_path(dir)
+                ),
+            ));
+        }
+    }
+    None
 }
 
 fn record(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, found: &mut Found) {
@@ -266,6 +313,22 @@ fn record(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, found: &m
     let Some(name) = entry.file_name().to_str() else {
         return;
     };
+    // Only regular files (and links, checked when read) are read: a FIFO would block the run.
+    if let Some(file_type) = entry.file_type()
+        && !file_type.is_file()
+        && !file_type.is_symlink()
+    {
+        if name.ends_with(".csproj") || file_kind(entry.path(), name).is_some() {
+            found.problems.push(InputProblem::new(
+                display_path(entry.path()),
+                format!(
+                    "not a regular file ({}); the file is skipped",
+                    crate::core::source::file_kind(&file_type)
+                ),
+            ));
+        }
+        return;
+    }
     if name.ends_with(".csproj") {
         found.projects.push(entry.into_path());
     } else if let Some(kind) = file_kind(entry.path(), name) {
@@ -322,12 +385,20 @@ fn owning_project(by_dir: &HashMap<&Path, usize>, path: &Path) -> Option<usize> 
 
 /// Parsed MSBuild files other than the projects (`Directory.*.props`, imported props, the
 /// referenced Altinn.App projects), each read once.
-#[derive(Default)]
 pub(crate) struct PropsCache {
     parsed: HashMap<PathBuf, Option<(Arc<SourceFile>, MsBuildFile)>>,
+    /// Files above this size (bytes) are not read (`max-file-size`).
+    max_file_size: u64,
 }
 
 impl PropsCache {
+    pub(crate) fn with_limit(max_file_size: u64) -> PropsCache {
+        PropsCache {
+            parsed: HashMap::new(),
+            max_file_size,
+        }
+    }
+
     /// The nearest `name` file in `dir` or above it.
     fn nearest(
         &mut self,
@@ -350,19 +421,24 @@ impl PropsCache {
     ) -> Option<(Arc<SourceFile>, MsBuildFile)> {
         self.parsed
             .entry(path.to_path_buf())
-            .or_insert_with(|| read_msbuild(path, problems))
+            .or_insert_with(|| read_msbuild(path, self.max_file_size, problems))
             .clone()
     }
 }
 
 fn read_msbuild(
     path: &Path,
+    max_file_size: u64,
     problems: &mut Vec<InputProblem>,
 ) -> Option<(Arc<SourceFile>, MsBuildFile)> {
-    let file = match SourceFile::read(path) {
+    let file = match SourceFile::read_limited(path, max_file_size) {
         Ok(file) => file,
         Err(err) => {
-            problems.push(InputProblem::new(display_path(path), err.to_string()));
+            let message = match err {
+                crate::core::ReadError::Io(_) => err.to_string(),
+                _ => format!("{err}; the file is skipped"),
+            };
+            problems.push(InputProblem::new(display_path(path), message));
             return None;
         }
     };
@@ -385,8 +461,12 @@ fn load_project(
 ) -> Option<Project> {
     let dir = csproj.parent().unwrap_or(Path::new(".")).to_path_buf();
     let layout = has_app_layout(&dir);
-    let Some((file, parsed)) = read_msbuild(csproj, problems) else {
-        let text = std::fs::read_to_string(csproj).unwrap_or_default();
+    let Some((file, parsed)) = read_msbuild(csproj, props.max_file_size, problems) else {
+        // The text, for pointing at the project (empty when it could not be read at all).
+        let text = crate::core::source::read_regular(csproj, props.max_file_size)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .unwrap_or_default();
         return Some(Project {
             csproj: Arc::new(SourceFile::from_text(csproj, text, false)),
             dir,
