@@ -191,7 +191,11 @@ impl SourceFile {
 
     /// 1-based position of a byte offset of the original file.
     pub fn position(&self, byte: usize) -> Position {
-        let at = byte.saturating_sub(self.text_offset()).min(self.text.len());
+        let mut at = byte.saturating_sub(self.text_offset()).min(self.text.len());
+        // An offset inside a character (a parser's error position) counts as that character.
+        while !self.text.is_char_boundary(at) {
+            at -= 1;
+        }
         let line_index = self.line_starts.partition_point(|&s| s <= at) - 1;
         let line_start = self.line_starts[line_index];
         let column = self.text[line_start..at].chars().count() + 1;
@@ -243,6 +247,13 @@ mod tests {
         assert_eq!(file.position(x), Position { line: 2, column: 4 });
         assert_eq!(file.line_text(1), "ab");
         assert_eq!(file.slice(Span::new(3, 5)), "ab");
+    }
+
+    #[test]
+    fn a_position_inside_a_character_is_that_character() {
+        let file = SourceFile::from_text(Path::new("f.xml"), "\u{feff}?<x".into(), false);
+        assert_eq!(file.position(1), Position { line: 1, column: 1 });
+        assert_eq!(file.position(4), Position { line: 1, column: 3 });
     }
 
     #[test]
