@@ -396,7 +396,7 @@ fn check(args: CheckArgs) -> ExitCode {
         && std::env::var_os("NO_COLOR").is_none()
         && std::io::stdout().is_terminal();
     let text = match args.format {
-        Format::Human => report::human::render(&outcome, color),
+        Format::Human => report::human::render(&outcome, color, human_width(args.output.is_none())),
         Format::Json => report::json::render(&outcome),
         Format::Sarif => report::sarif::render(&outcome),
         Format::Github => report::github::render(&outcome),
@@ -522,6 +522,18 @@ fn plan(args: PlanArgs) -> ExitCode {
     } else {
         2
     })
+}
+
+/// The width human output wraps at: the terminal's when standard output is one, else
+/// `DEFAULT_WIDTH` (so files and pipes get the same text everywhere).
+fn human_width(to_stdout: bool) -> usize {
+    let terminal = to_stdout && std::io::stdout().is_terminal();
+    terminal
+        .then(|| console::Term::stdout().size_checked())
+        .flatten()
+        .map_or(report::human::DEFAULT_WIDTH, |(_, columns)| {
+            usize::from(columns)
+        })
 }
 
 /// Prints text to standard output; a reader that went away (a closed pipe) is not an error.

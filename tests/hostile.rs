@@ -225,3 +225,54 @@ fn files_above_the_size_limit_are_skipped_with_a_named_problem() {
         "{shown}"
     );
 }
+
+/// Defect 2: a finding past column 65,535 (a one-line appsettings.json of 70 KB) once panicked
+/// the human output (exit 101, nothing printed); the frame now shows a window of the line, and
+/// help text is wrapped at the width but never inside `code`.
+#[test]
+fn human_output_windows_long_lines_and_keeps_code_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "App/App.csproj", CSPROJ.as_bytes());
+    let registration = "using Altinn.ApiClients.Maskinporten.Services;\n\nvoid RegisterCustomAppServices(IServiceCollection services, IConfiguration config)\n{\n    services.AddMaskinportenHttpClient<SettingsJwkClientDefinition, IFoo, Foo>(config.GetSection(\"MaskinportenSettings\"), cd => cd.ClientSettings.Scope = \"altinn:serviceowner/instances.read altinn:serviceowner/instances.write\");\n}\n";
+    write(dir.path(), "App/Program.cs", registration.as_bytes());
+    let settings = format!(
+        "{{\"Filler\": \"{}\", \"MaskinportenSettings\": {{\"ClientId\": \"abc\", \"Environment\": \"ver2\"}}}}\n",
+        "x".repeat(70_000)
+    );
+    write(dir.path(), "App/appsettings.json", settings.as_bytes());
+    let output = run(dir.path(), &["check", "."]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        text.contains("App/appsettings.json:1:70016: warning MP301 [legacy-shaped-section]"),
+        "{text}"
+    );
+    // The frame shows a window of the line, cut where marked, with the file's column (the long
+    // string is masked: it looks like key material).
+    assert!(text.contains("╭─[App/appsettings.json:1:70016]"), "{text}");
+    assert!(
+        text.contains(" 1 │ …*************************************\", \"MaskinportenSettings\": {\"ClientId\": \"abc\", \"Environment\": \"ver2\"}}\n"),
+        "{text}"
+    );
+    assert!(text.lines().all(|l| l.chars().count() < 600), "{text}");
+    // The suggested code stays on one line.
+    assert!(
+        text.contains("`services.AddHttpClient<IFoo, Foo>().UseMaskinportenAuthorization(\"altinn:serviceowner/instances.read\", \"altinn:serviceowner/instances.write\")`"),
+        "{text}"
+    );
+    // Prose is still wrapped at 100 columns when the output is not a terminal.
+    let message_lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("  │ ") || l.starts_with("  × "))
+        .collect();
+    assert!(!message_lines.is_empty());
+    assert!(
+        message_lines.iter().all(|l| l.chars().count() <= 100),
+        "{message_lines:?}"
+    );
+}

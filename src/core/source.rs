@@ -205,6 +205,22 @@ impl SourceFile {
         }
     }
 
+    /// How many lines the text has (a final line ending starts an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Where line `line` (1-based) starts and ends in the text, its line ending included.
+    pub fn line_bounds(&self, line: usize) -> (usize, usize) {
+        let start = self.line_starts[line - 1];
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
+        (start, end)
+    }
+
     /// The text of line `line` (1-based), without its line ending.
     pub fn line_text(&self, line: usize) -> &str {
         let start = self.line_starts[line - 1];
