@@ -276,3 +276,100 @@ fn human_output_windows_long_lines_and_keeps_code_whole() {
         "{message_lines:?}"
     );
 }
+
+fn git(dir: &Path, args: &[&str]) -> std::process::Output {
+    let output = std::process::Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "core.autocrlf=false",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+fn git_repo(dir: &Path) {
+    git(dir, &["init", "-q"]);
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-qm", "init"]);
+}
+
+/// Defect 6: patches `git apply` rejected: a lone CR (split as a line end), a TAB in a name (git
+/// C-quotes it), a backslash in a folder name (once turned into `/`). The patch is now what
+/// `git diff` prints for the same change, and a CR-only file keeps its CRs after `--write`.
+#[cfg(unix)]
+#[test]
+fn patches_are_what_git_diff_prints_for_lone_crs_and_special_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "App/App.csproj", CSPROJ.as_bytes());
+    write(
+        root,
+        "App/Program.cs",
+        REGISTRATION.replace('\n', "\r").as_bytes(),
+    );
+    let lone_cr = format!("// a comment\rwith a lone CR\n{REGISTRATION}");
+    write(root, "App/LoneCr.cs", lone_cr.as_bytes());
+    write(root, "App/Tab\tName.cs", REGISTRATION.as_bytes());
+    write(root, "App/back\\slash/Reg.cs", REGISTRATION.as_bytes());
+    write(root, "App/with space/Reg.cs", REGISTRATION.as_bytes());
+    git_repo(root);
+
+    let output = run(root, &["fix", "--diff", "."]);
+    assert_eq!(output.status.code(), Some(1));
+    let patch = output.stdout;
+    for name in [
+        "\"a/App/Tab\\tName.cs\"",
+        "\"a/App/back\\\\slash/Reg.cs\"",
+        "a/App/with space/Reg.cs\t",
+    ] {
+        assert!(
+            String::from_utf8_lossy(&patch).contains(name),
+            "{name} in\n{}",
+            String::from_utf8_lossy(&patch)
+        );
+    }
+    fs::write(root.join("../fix.patch"), &patch).unwrap();
+    git(root, &["apply", "--check", "../fix.patch"]);
+    git(root, &["apply", "../fix.patch"]);
+    // The same change as git itself prints it (less the index lines, which name blobs).
+    let diff = git(root, &["diff"]).stdout;
+    let without_index: Vec<&[u8]> = diff
+        .split_inclusive(|b| *b == b'\n')
+        .filter(|l| !l.starts_with(b"index "))
+        .collect();
+    assert_eq!(
+        String::from_utf8_lossy(&without_index.concat()),
+        String::from_utf8_lossy(&patch)
+    );
+    let applied = fs::read(root.join("App/Program.cs")).unwrap();
+    assert!(
+        !applied.contains(&b'\n'),
+        "{}",
+        String::from_utf8_lossy(&applied)
+    );
+
+    // --write gives the same bytes, CRs kept.
+    git(root, &["checkout", "--", "."]);
+    let written = run(root, &["fix", "--write", "."]);
+    assert_eq!(
+        written.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&written.stderr)
+    );
+    assert_eq!(fs::read(root.join("App/Program.cs")).unwrap(), applied);
+    let status = git(root, &["diff"]).stdout;
+    assert_eq!(status, diff);
+}

@@ -3,10 +3,12 @@
 
 use crate::core::{SourceFile, Span};
 
-/// The file's line ending: CRLF when its first line ends with one.
+/// The file's line ending: CRLF when its first line ends with one, CR in a file that has CRs and
+/// no LF (classic Mac OS), else LF.
 pub fn line_ending(file: &SourceFile) -> &'static str {
     match file.text.find('\n') {
         Some(i) if i > 0 && file.text.as_bytes()[i - 1] == b'\r' => "\r\n",
+        None if file.text.contains('\r') => "\r",
         _ => "\n",
     }
 }
@@ -72,6 +74,8 @@ mod tests {
         let lines = whole_lines(&f, Span::new(start, end)).unwrap();
         assert_eq!(between(&f, lines.start, lines.end), "    services.X();\r\n");
         assert_eq!(line_ending(&f), "\r\n");
+        assert_eq!(line_ending(&file("a;\rb;\r")), "\r");
+        assert_eq!(line_ending(&file("a;\rb;\n")), "\n");
         let shared = file("a; services.X(); b;\n");
         let s = shared.text.find("services").unwrap();
         assert_eq!(whole_lines(&shared, Span::new(s, s + 15)), None);
