@@ -325,6 +325,12 @@ fn patches_are_what_git_diff_prints_for_lone_crs_and_special_names() {
     write(root, "App/back\\slash/Reg.cs", REGISTRATION.as_bytes());
     write(root, "App/with space/Reg.cs", REGISTRATION.as_bytes());
     git_repo(root);
+    // Reports name the folder as it is (a backslash is part of a name on Unix).
+    let (report, _, _) = check_json(root, &[]);
+    assert!(
+        rules_at(&report).contains(&"MP101 App/back\\slash/Reg.cs:5".to_string()),
+        "{report}"
+    );
 
     let output = run(root, &["fix", "--diff", "."]);
     assert_eq!(output.status.code(), Some(1));

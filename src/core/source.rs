@@ -239,13 +239,19 @@ impl SourceFile {
     }
 }
 
-/// A path relative to the current directory when it lies below it, always with `/`.
+/// A path relative to the current directory when it lies below it, always with `/` (on Windows
+/// the separator `\` becomes `/`; on Unix a `\` is part of a name and stays).
 pub fn display_path(path: &Path) -> String {
     let relative = std::env::current_dir()
         .ok()
         .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
         .unwrap_or_else(|| path.to_path_buf());
-    let text = relative.to_string_lossy().replace('\\', "/");
+    let text = relative.to_string_lossy();
+    let text = if cfg!(windows) {
+        text.replace('\\', "/")
+    } else {
+        text.into_owned()
+    };
     text.strip_prefix("./").unwrap_or(&text).to_string()
 }
 
