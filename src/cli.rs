@@ -148,7 +148,8 @@ struct FixArgs {
     /// Apply the fixes to the files (each written whole through a temporary file).
     #[arg(long)]
     write: bool,
-    /// With --write: also in a git working tree with uncommitted changes.
+    /// With --write: also write what git could not undo: in a working tree with uncommitted
+    /// changes, files git does not track, and files outside any git repository.
     #[arg(long, requires = "write")]
     allow_dirty: bool,
     /// Also apply unsafe fixes: those that change behaviour on purpose (removing the app's own
@@ -467,7 +468,24 @@ fn fix(args: FixArgs) -> ExitCode {
     let applied = &run.applied;
     let left = run.left_for_person;
     if args.write {
-        let written = crate::fixes::write::write_all(&applied.changes);
+        let roots = input_paths(&args.input);
+        let (inside, outside) = crate::fixes::write::inside_repository(&applied.changes, &roots);
+        if !args.allow_dirty {
+            let refused = crate::fixes::write::not_undoable(&inside);
+            if !refused.is_empty() {
+                for (path, reason) in outside.iter().chain(&refused) {
+                    eprintln!("error: {path} {reason}");
+                }
+                eprintln!(
+                    "error: nothing was written, so that every change can be reviewed and undone with git; pass --allow-dirty to write anyway"
+                );
+                return ExitCode::from(2);
+            }
+        }
+        for (path, reason) in &outside {
+            eprintln!("error: {path} {reason}");
+        }
+        let written = crate::fixes::write::write_all(&inside);
         for (path, error) in &written.failed {
             eprintln!("error: {path}: {error}; this file was left as it was");
         }
@@ -479,7 +497,8 @@ fn fix(args: FixArgs) -> ExitCode {
             applied.fixed.len(),
             written.done.len()
         );
-        return ExitCode::from(if written.failed.is_empty() { 0 } else { 2 });
+        let complete = written.failed.is_empty() && outside.is_empty();
+        return ExitCode::from(if complete { 0 } else { 2 });
     }
     let (patch, hidden) = report::patch::render(&applied.changes, &analysis.root);
     for path in &hidden {

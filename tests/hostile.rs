@@ -379,3 +379,97 @@ fn patches_are_what_git_diff_prints_for_lone_crs_and_special_names() {
     let status = git(root, &["diff"]).stdout;
     assert_eq!(status, diff);
 }
+
+/// Defect 5: `fix --write` once wrote files git cannot restore without a word: outside a git
+/// repository (or with no git installed), and files git does not track. Both are refused, with
+/// the reason, unless `--allow-dirty` is given; nothing is written then.
+#[test]
+fn fix_write_refuses_what_git_cannot_undo() {
+    // Outside any git repository.
+    let dir = app();
+    let refused = run(dir.path(), &["fix", "--write", "."]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("error: App/Program.cs is not in a git repository (or git is not installed), so git could not undo the change"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("pass --allow-dirty to write anyway"),
+        "{stderr}"
+    );
+    let program = dir.path().join("App/Program.cs");
+    assert_eq!(fs::read_to_string(&program).unwrap(), REGISTRATION);
+    // Without git on the PATH, the same.
+    let no_git = assert_cmd::Command::cargo_bin("maskinporten-migrate")
+        .unwrap()
+        .current_dir(dir.path())
+        .env("PATH", dir.path().join("no-such-folder"))
+        .args(["fix", "--write", "."])
+        .output()
+        .unwrap();
+    assert_eq!(no_git.status.code(), Some(2));
+    assert_eq!(fs::read_to_string(&program).unwrap(), REGISTRATION);
+    let allowed = run(dir.path(), &["fix", "--write", "--allow-dirty", "."]);
+    assert_eq!(allowed.status.code(), Some(0));
+    assert_ne!(fs::read_to_string(&program).unwrap(), REGISTRATION);
+
+    // A file git does not track.
+    let dir = app();
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "App/App.csproj"]);
+    git(dir.path(), &["commit", "-qm", "project only"]);
+    let refused = run(dir.path(), &["fix", "--write", "."]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("error: App/Program.cs is not tracked by git, so git could not undo the change; add and commit it first"),
+        "{stderr}"
+    );
+    let program = dir.path().join("App/Program.cs");
+    assert_eq!(fs::read_to_string(&program).unwrap(), REGISTRATION);
+    git(dir.path(), &["add", "App/Program.cs"]);
+    git(dir.path(), &["commit", "-qm", "program"]);
+    let written = run(dir.path(), &["fix", "--write", "."]);
+    assert_eq!(written.status.code(), Some(0));
+    assert_ne!(fs::read_to_string(&program).unwrap(), REGISTRATION);
+}
+
+/// Defect 4: `fix --write` once replaced a symbolic link with a regular file. A link whose target
+/// lies inside the repository is written through (it stays a link, the target keeps its
+/// permissions); a link that leads outside is refused with the reason, and the rest is written.
+#[cfg(unix)]
+#[test]
+fn fix_write_writes_through_links_inside_the_repository_and_refuses_others() {
+    use std::os::unix::fs::PermissionsExt;
+    let work = tempfile::tempdir().unwrap();
+    let repo = work.path().join("repo");
+    write(&repo, "App/App.csproj", CSPROJ.as_bytes());
+    write(&repo, "shared/Registrations.cs", REGISTRATION.as_bytes());
+    let shared = repo.join("shared/Registrations.cs");
+    fs::set_permissions(&shared, fs::Permissions::from_mode(0o640)).unwrap();
+    std::os::unix::fs::symlink("../shared/Registrations.cs", repo.join("App/Program.cs")).unwrap();
+    write(work.path(), "elsewhere/Outside.cs", REGISTRATION.as_bytes());
+    let outside = work.path().join("elsewhere/Outside.cs");
+    std::os::unix::fs::symlink(&outside, repo.join("App/Outside.cs")).unwrap();
+    git_repo(&repo);
+
+    let output = run(&repo, &["fix", "--write", "App"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "error: App/Outside.cs is a symbolic link to {}, outside the repository ({}); it is not written",
+            outside.canonicalize().unwrap().display(),
+            repo.canonicalize().unwrap().display()
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("fixed App/Program.cs"), "{stderr}");
+    assert_eq!(fs::read_to_string(&outside).unwrap(), REGISTRATION);
+    let link = fs::symlink_metadata(repo.join("App/Program.cs")).unwrap();
+    assert!(link.file_type().is_symlink());
+    assert_ne!(fs::read_to_string(&shared).unwrap(), REGISTRATION);
+    let mode = fs::metadata(&shared).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o640);
+}
