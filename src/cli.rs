@@ -205,45 +205,50 @@ fn settings(input: &InputArgs, fail_on: Option<Severity>) -> Result<Settings, St
     Ok(Settings::resolve(command_line, config))
 }
 
-/// Runs the analysis and says on standard error what could not be read; None after a usage
-/// error (already said).
+/// Runs the analysis and says on standard error what could not be used; None after a usage
+/// error (already said). Option files that cannot be used, a vault that cannot be listed and
+/// paths that do not exist are problems of the analysis, in every report.
 fn analyze(input: &InputArgs, fail_on: Option<Severity>) -> Option<(engine::Analysis, Settings)> {
-    let loaded = settings(input, fail_on).and_then(|settings| {
-        let sources = Sources {
-            studio_scopes: settings.studio_scopes.value.as_deref(),
-            key_vault_secrets: settings.key_vault_secrets.value.as_deref(),
-            key_vault: settings.key_vault.value.as_deref(),
-            azure_credential: input.azure_credential,
-            credentials: settings.credentials.value,
-        };
-        Ok((External::load(sources)?, settings))
-    });
-    let ((external, warnings), settings) = match loaded {
-        Ok(loaded) => loaded,
+    let settings = match settings(input, fail_on) {
+        Ok(settings) => settings,
         Err(message) => {
             eprintln!("error: {message}");
             return None;
         }
     };
-    for warning in warnings {
-        eprintln!("warning: {warning}");
-    }
+    let sources = Sources {
+        studio_scopes: settings.studio_scopes.value.as_deref(),
+        key_vault_secrets: settings.key_vault_secrets.value.as_deref(),
+        key_vault: settings.key_vault.value.as_deref(),
+        azure_credential: input.azure_credential,
+        credentials: settings.credentials.value,
+    };
+    let (external, external_problems) = External::load(sources);
     let paths = input_paths(input);
-    let analysis = with_progress(input.quiet, |progress| {
+    let mut analysis = with_progress(input.quiet, |progress| {
         let limits = engine::Limits {
             threads: input.jobs,
             max_file_size: settings.max_file_size.value,
         };
         engine::analyze(&paths, limits, &external, &settings.config, progress)
     });
+    analysis.problems.extend(external_problems);
+    analysis.problems.sort();
     let mut stderr = std::io::stderr().lock();
-    for missing in &analysis.missing_paths {
-        let _ = writeln!(stderr, "error: {missing}: no such file or directory");
-    }
     for problem in &analysis.problems {
-        let _ = writeln!(stderr, "warning: {}: {}", problem.path, problem.message);
+        let _ = writeln!(
+            stderr,
+            "{}: {}: {}",
+            problem.severity, problem.path, problem.message
+        );
     }
     Some((analysis, settings))
+}
+
+/// Whether the run met a problem that makes the exit status 2 (a path that does not exist, an
+/// option file that cannot be used).
+fn has_errors(analysis: &engine::Analysis) -> bool {
+    analysis.problems.iter().any(|p| p.is_error())
 }
 
 /// Runs `work` with a progress line on the terminal once it takes longer than half a second
@@ -407,7 +412,7 @@ fn check(args: CheckArgs) -> ExitCode {
         let _ = writeln!(stderr, "error: {message}");
         return ExitCode::from(2);
     }
-    if !analysis.missing_paths.is_empty() {
+    if has_errors(&analysis) {
         return ExitCode::from(2);
     }
     let fail_on = settings.fail_on.value;
@@ -497,7 +502,7 @@ fn fix(args: FixArgs) -> ExitCode {
             applied.fixed.len(),
             written.done.len()
         );
-        let complete = written.failed.is_empty() && outside.is_empty();
+        let complete = written.failed.is_empty() && outside.is_empty() && !has_errors(&analysis);
         return ExitCode::from(if complete { 0 } else { 2 });
     }
     let (patch, hidden) = report::patch::render(&applied.changes, &analysis.root);
@@ -515,7 +520,7 @@ fn fix(args: FixArgs) -> ExitCode {
         applied.fixed.len(),
         applied.changes.len()
     );
-    if !analysis.missing_paths.is_empty() {
+    if has_errors(&analysis) {
         return ExitCode::from(2);
     }
     ExitCode::from(u8::from(!applied.changes.is_empty()))
@@ -536,11 +541,7 @@ fn plan(args: PlanArgs) -> ExitCode {
         eprintln!("error: {message}");
         return ExitCode::from(2);
     }
-    ExitCode::from(if analysis.missing_paths.is_empty() {
-        0
-    } else {
-        2
-    })
+    ExitCode::from(if has_errors(&analysis) { 2 } else { 0 })
 }
 
 /// The width human output wraps at: the terminal's when standard output is one, else

@@ -28,8 +28,6 @@ pub struct Analysis {
     pub findings: Vec<Finding>,
     pub problems: Vec<InputProblem>,
     pub files_scanned: usize,
-    /// Paths given on the command line that do not exist.
-    pub missing_paths: Vec<String>,
     /// Findings left out by suppression comments.
     pub suppressed: usize,
     /// What paths in patches, baselines and SARIF are relative to.
@@ -139,6 +137,12 @@ fn analyze_in_pool(
         unreadable,
     };
     let mut problems = workspace.problems;
+    problems.extend(
+        workspace
+            .missing_paths
+            .iter()
+            .map(|path| InputProblem::error(path.clone(), "no such file or directory")),
+    );
     let mut suppressions = Vec::new();
     let mut groups: Vec<ProjectFiles> = (0..=workspace.projects.len())
         .map(|_| ProjectFiles::default())
@@ -201,7 +205,6 @@ fn analyze_in_pool(
         findings,
         problems,
         files_scanned,
-        missing_paths: workspace.missing_paths,
         suppressed,
         root: workspace.root,
         gaps,

@@ -473,3 +473,121 @@ fn fix_write_writes_through_links_inside_the_repository_and_refuses_others() {
     let mode = fs::metadata(&shared).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o640);
 }
+
+/// Defect 7: an option file that cannot be used (invalid UTF-8) once ended the run with only a
+/// line on standard error, so CI got no report. Input problems of every kind are now in the JSON
+/// `problems`, SARIF's tool execution notifications and GitHub annotations as well as on
+/// standard error; an option file or a path given on the command line that cannot be used makes
+/// the exit status 2, a file of the tree that cannot be parsed is a warning.
+#[test]
+fn input_problems_are_in_every_report_and_decide_the_exit_status() {
+    let dir = app();
+    write(dir.path(), "scopes.txt", b"a:b\n\xff\n");
+    write(
+        dir.path(),
+        "names.txt",
+        b"MaskinportenSettings--ClientId\n\xfe\xff\n",
+    );
+    write(dir.path(), "App/appsettings.json", b"{ \"A\": }\n");
+    let args = [
+        "--studio-scopes",
+        "scopes.txt",
+        "--key-vault-secrets",
+        "names.txt",
+        "App",
+        "gone",
+    ];
+    let scopes = "scopes.txt: the file is not valid UTF-8 (first bad byte at offset 4); save it as UTF-8 to have it checked; the run goes on without --studio-scopes";
+    let (report, exit, stderr) = check_json(dir.path(), &args[..5]);
+    assert_eq!(exit, 2, "{stderr}");
+    assert!(stderr.contains(&format!("error: {scopes}")), "{stderr}");
+    let listed: Vec<(String, String)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["severity"].as_str().unwrap().to_string(),
+                format!(
+                    "{}: {}",
+                    p["path"].as_str().unwrap(),
+                    p["message"].as_str().unwrap()
+                ),
+            )
+        })
+        .collect();
+    assert!(
+        listed.contains(&("error".into(), scopes.into())),
+        "{listed:?}"
+    );
+    assert!(
+        listed.iter().any(|(s, p)| s == "error"
+            && p.starts_with("names.txt: ")
+            && p.ends_with("; the run goes on without --key-vault-secrets")),
+        "{listed:?}"
+    );
+    assert!(
+        listed
+            .iter()
+            .any(|(s, p)| s == "warning" && p.starts_with("App/appsettings.json: invalid JSON")),
+        "{listed:?}"
+    );
+    assert!(rules_at(&report).contains(&"MP101 App/Program.cs:5".to_string()));
+
+    // SARIF: tool execution notifications, and the run marked unsuccessful.
+    let sarif = run(
+        dir.path(),
+        &[
+            "check", "--format", "sarif", args[0], args[1], "App", "gone",
+        ],
+    );
+    assert_eq!(sarif.status.code(), Some(2));
+    let log: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notes: Vec<String> = invocation["toolExecutionNotifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            format!(
+                "{} {}",
+                n["level"].as_str().unwrap(),
+                n["message"]["text"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(notes.contains(&format!("error {scopes}")), "{notes:?}");
+    assert!(
+        notes.contains(&"error gone: no such file or directory".to_string()),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("warning App/appsettings.json: invalid JSON")),
+        "{notes:?}"
+    );
+
+    // GitHub annotations.
+    let github = run(
+        dir.path(),
+        &["check", "--format", "github", args[0], args[1], "App"],
+    );
+    assert_eq!(github.status.code(), Some(2));
+    let text = String::from_utf8(github.stdout).unwrap();
+    assert!(
+        text.contains(&format!(
+            "::error file=scopes.txt,title=input problem::{scopes}\n"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("::warning file=App/appsettings.json,title=input problem::App/appsettings.json: invalid JSON"),
+        "{text}"
+    );
+
+    // A file of the tree that cannot be parsed alone is a warning: the findings decide.
+    let (_, exit, _) = check_json(dir.path(), &[]);
+    assert_eq!(exit, 1);
+}

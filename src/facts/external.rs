@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::core::{SourceFile, Span, display_path};
+use crate::core::{InputProblem, SourceFile, Span, display_path};
 
 /// Secret names, as listed from a vault or a names file (never values).
 #[derive(Debug, Clone)]
@@ -161,11 +161,16 @@ pub struct Sources<'a> {
 }
 
 impl External {
-    /// Reads the option files and lists the vault. A file that cannot be read is an error; a
-    /// vault that cannot be listed is a warning (returned), and the run goes on without it.
-    pub fn load(sources: Sources) -> Result<(External, Vec<String>), String> {
-        let studio_scopes = sources.studio_scopes.map(read_studio_scopes).transpose()?;
-        let mut warnings = Vec::new();
+    /// Reads the option files and lists the vault. An option file that cannot be read or used
+    /// is an error problem (exit status 2) and a vault that cannot be listed a warning; either
+    /// way the run goes on without it.
+    pub fn load(sources: Sources) -> (External, Vec<InputProblem>) {
+        let mut problems = Vec::new();
+        let studio_scopes = sources.studio_scopes.and_then(|path| {
+            read_studio_scopes(path)
+                .map_err(|e| problems.push(option_problem(path, "--studio-scopes", &e)))
+                .ok()
+        });
         let key_vault = match (sources.key_vault, sources.key_vault_secrets) {
             (Some(url), _) => {
                 match crate::facts::keyvault::list_vault(url, sources.azure_credential) {
@@ -175,23 +180,40 @@ impl External {
                         file: None,
                     }),
                     Err(err) => {
-                        warnings.push(format!("{err}; checking without Key Vault names"));
+                        problems.push(InputProblem::new(
+                            crate::facts::keyvault::shown_url(url),
+                            format!("{err}; checking without Key Vault names"),
+                        ));
                         None
                     }
                 }
             }
-            (None, Some(path)) => Some(read_key_vault_names(path)?),
+            (None, Some(path)) => read_key_vault_names(path)
+                .map_err(|e| problems.push(option_problem(path, "--key-vault-secrets", &e)))
+                .ok(),
             (None, None) => None,
         };
-        Ok((
+        (
             External {
                 key_vault,
                 studio_scopes,
                 credentials: sources.credentials,
             },
-            warnings,
-        ))
+            problems,
+        )
     }
+}
+
+/// An option file that cannot be used: an error naming the file and the option.
+fn option_problem(path: &Path, option: &str, message: &str) -> InputProblem {
+    let shown = display_path(path);
+    let message = message
+        .strip_prefix(&format!("{shown}: "))
+        .unwrap_or(message);
+    InputProblem::error(
+        shown,
+        format!("{message}; the run goes on without {option}"),
+    )
 }
 
 /// A names file (`--key-vault-secrets`), with the file kept to point at a name in it.

@@ -59,5 +59,20 @@ pub fn render(outcome: &Outcome) -> String {
             data(&message)
         ));
     }
+    // Input the run could not use (other than the gaps above): on the file when there is one,
+    // else (a vault URL) unattached.
+    for p in outcome.problems.iter().filter(|p| !outcome.gaps.contains(p)) {
+        let command = if p.is_error() { "error" } else { "warning" };
+        let file = if p.path.contains("://") {
+            String::new()
+        } else {
+            let path = outcome.root.relative(std::path::Path::new(&p.path));
+            format!(" file={},", property(&path))
+        };
+        out.push_str(&format!(
+            "::{command}{file}title=input problem::{}\n",
+            data(&format!("{}: {}", p.path, p.message))
+        ));
+    }
     out
 }

@@ -21,6 +21,23 @@ pub fn render(outcome: &Outcome) -> String {
             gap.path, gap.message
         ));
     }
+    let problems: Vec<_> = outcome
+        .problems
+        .iter()
+        .filter(|p| !outcome.gaps.contains(p))
+        .collect();
+    if !problems.is_empty() {
+        out.push_str("**Input the run could not use** (the rest was checked):\n\n");
+        for p in problems {
+            out.push_str(&format!(
+                "- {}: `{}`: {}\n",
+                p.severity,
+                p.path.replace('`', "'"),
+                p.message
+            ));
+        }
+        out.push('\n');
+    }
     if outcome.findings.is_empty() {
         out.push_str(if outcome.gaps.is_empty() {
             "Nothing to report.\n"

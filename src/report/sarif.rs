@@ -126,6 +126,32 @@ fn result(f: &Finding, root: &RepoRoot) -> Value {
     result
 }
 
+/// The run itself: whether it could use everything it was given, and each input problem as a
+/// tool execution notification (with the file, unless the problem is about a URL).
+fn invocation(outcome: &Outcome) -> Value {
+    let notifications: Vec<Value> = outcome
+        .problems
+        .iter()
+        .map(|p| {
+            let mut notification = json!({
+                "level": if p.is_error() { "error" } else { "warning" },
+                "message": { "text": format!("{}: {}", p.path, p.message) },
+            });
+            if !p.path.contains("://") {
+                let path = outcome.root.relative(std::path::Path::new(&p.path));
+                notification["locations"] = json!([{ "physicalLocation": {
+                    "artifactLocation": { "uri": uri(&path), "uriBaseId": "%SRCROOT%" },
+                }}]);
+            }
+            notification
+        })
+        .collect();
+    json!({
+        "executionSuccessful": !outcome.problems.iter().any(|p| p.is_error()),
+        "toolExecutionNotifications": notifications,
+    })
+}
+
 pub fn render(outcome: &Outcome) -> String {
     let document = json!({
         "$schema": SCHEMA,
@@ -139,6 +165,7 @@ pub fn render(outcome: &Outcome) -> String {
             }},
             "columnKind": "unicodeCodePoints",
             "originalUriBaseIds": { "%SRCROOT%": { "description": { "text": "the repository root: the git top level of the paths checked, or outside git their common folder" } } },
+            "invocations": [invocation(outcome)],
             "results": outcome.findings.iter().map(|f| result(f, outcome.root)).collect::<Vec<_>>(),
         }],
     });

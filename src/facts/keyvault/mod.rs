@@ -25,6 +25,11 @@ pub use error::{KeyVaultError, KeyVaultErrorKind};
 pub use live::{list_vault, list_vault_with};
 pub use names::read_names_file;
 
+/// A vault URL as it may be shown in a report (no user info, query or fragment).
+pub fn shown_url(url: &str) -> String {
+    error::display_url(url)
+}
+
 /// One secret in a vault, by name (`MaskinportenSettings--EncodedJwk`).
 ///
 /// Key Vault names are case-insensitive, and so are .NET configuration keys: compare with
