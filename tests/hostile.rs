@@ -591,3 +591,40 @@ fn input_problems_are_in_every_report_and_decide_the_exit_status() {
     let (_, exit, _) = check_json(dir.path(), &[]);
     assert_eq!(exit, 1);
 }
+
+/// Defect 8, within the limit: one statement that chains thousands of legacy calls (each call's
+/// receiver is the rest of the chain) once cost quadratic time and memory: every call walked and
+/// copied its whole receiver, and messages quoted it. Now each call costs its own text.
+#[test]
+fn a_long_chain_of_calls_costs_its_own_size() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "App/App.csproj", CSPROJ.as_bytes());
+    let calls: String = (0..5_000)
+        .map(|i| format!(".AddMaskinportenHttpClient<SettingsJwkClientDefinition, IFoo{i}, Foo>(config.GetSection(\"MaskinportenSettings\"), cd => cd.ClientSettings.Scope = \"a:b\")"))
+        .collect();
+    let program = format!(
+        "using Altinn.ApiClients.Maskinporten.Services;\nvoid RegisterCustomAppServices(IServiceCollection services, IConfiguration config)\n{{\n    services{calls};\n}}\n"
+    );
+    write(dir.path(), "App/Program.cs", program.as_bytes());
+    let started = std::time::Instant::now();
+    let output = run_within(dir.path(), &["check", "--format", "json", "."], 60);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        output.stdout.len() < program.len() / 2,
+        "the report ({} bytes) repeats the input ({} bytes)",
+        output.stdout.len(),
+        program.len()
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        problems(&report)
+            .iter()
+            .any(|p| p.starts_with("App/Program.cs: expression nested too deeply to analyse")),
+        "{report}"
+    );
+}

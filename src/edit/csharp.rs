@@ -232,8 +232,21 @@ pub fn planned_code(r: &Registration, use_call: &str) -> String {
     }
 }
 
-/// A multi-line builder expression on one line: `services.AddDanClient(x)`.
+/// Longest receiver a message shows whole; a longer one (a chain of many calls) is cut.
+const MAX_SHOWN_RECEIVER: usize = 400;
+
+/// A multi-line builder expression on one line: `services.AddDanClient(x)` (a very long one cut,
+/// with `…`, as it is only shown).
 fn one_line(code: &str) -> String {
+    let code = if code.len() > MAX_SHOWN_RECEIVER {
+        let mut cut = MAX_SHOWN_RECEIVER;
+        while !code.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        format!("{}…", &code[..cut])
+    } else {
+        code.to_string()
+    };
     code.split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")

@@ -159,7 +159,7 @@ pub fn member_path(node: Node, file: &SourceFile) -> Option<Vec<String>> {
 pub fn classify(node: Node, file: &SourceFile) -> Expr {
     let node = unwrap(node);
     let Some(_level) = super::depth::enter(node) else {
-        return Expr::Other(text(node, file).to_string());
+        return other(node, file);
     };
     if let Some(s) = string_value(node, file) {
         return Expr::Str(s);
@@ -217,8 +217,26 @@ pub fn classify(node: Node, file: &SourceFile) -> Expr {
     }
     match member_path(node, file) {
         Some(path) => Expr::Path(path),
-        None => Expr::Other(text(node, file).to_string()),
+        None => other(node, file),
     }
+}
+
+/// Longest text an unknown expression keeps (it is shown in messages); a longer one keeps its
+/// start and its length, so that a long chain of calls costs each of its calls a little, not the
+/// whole chain again.
+const MAX_OTHER: usize = 1_000;
+
+/// An expression the model has no name for, by its text.
+fn other(node: Node, file: &SourceFile) -> Expr {
+    let written = text(node, file);
+    if written.len() <= MAX_OTHER {
+        return Expr::Other(written.to_string());
+    }
+    let mut cut = MAX_OTHER / 2;
+    while !written.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    Expr::Other(format!("{}… ({} bytes)", &written[..cut], written.len()))
 }
 
 fn classify_invocation(node: Node, file: &SourceFile) -> Option<Expr> {

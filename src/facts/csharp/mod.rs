@@ -787,7 +787,7 @@ fn call<'t>(
         enclosing_class: enclosing_class(ancestors, file),
         alternative: is_inside(ancestors, "switch_expression_arm")
             || is_inside(ancestors, "conditional_expression"),
-        comments: comments_in(node, file),
+        comments: comments_in(node, receiver, file),
         receiver_call: receiver.and_then(|r| receiver_call(r, file)),
         scopes,
         request,
@@ -916,10 +916,15 @@ fn receiver_call(receiver: Node, file: &Arc<SourceFile>) -> Option<ReceiverCall>
     })
 }
 
-/// The comment nodes inside `node`, in order.
-fn comments_in(node: Node, file: &SourceFile) -> Vec<Span> {
+/// The comment nodes inside `node` but not inside its receiver (a fix replaces the call from its
+/// name on; the receiver, which may be a long chain of other calls, is walked once for those),
+/// in order.
+fn comments_in(node: Node, receiver: Option<Node>, file: &SourceFile) -> Vec<Span> {
     let mut found = Vec::new();
     walk::preorder(node, |current, _| {
+        if Some(current) == receiver {
+            return false;
+        }
         if current.kind() == "comment" {
             found.push(span(current, file));
         }
