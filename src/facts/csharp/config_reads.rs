@@ -42,9 +42,11 @@ pub fn may_read(text: &str) -> bool {
 /// Every configuration read by a literal path in the tree under `root`.
 pub fn config_reads(root: Node, file: &Arc<SourceFile>) -> Vec<ConfigPathRead> {
     let mut reads = Vec::new();
-    walk::preorder(root, |node, _| {
+    // The enclosing nodes come from the walk: `Node::parent` climbs from the root on every call,
+    // which costs quadratic time in a deeply nested tree.
+    walk::preorder(root, |node, ancestors| {
         let path = match node.kind() {
-            "invocation_expression" => invocation_path(node, file),
+            "invocation_expression" => invocation_path(node, ancestors, file),
             "element_access_expression" => index_path(node, file),
             _ => None,
         };
@@ -55,7 +57,7 @@ pub fn config_reads(root: Node, file: &Arc<SourceFile>) -> Vec<ConfigPathRead> {
                     file: file.clone(),
                     span: span(node, file),
                 },
-                bound_type: bound_type(node, file),
+                bound_type: bound_type(node, ancestors, file),
             });
         }
         true
@@ -90,11 +92,11 @@ fn first_argument(node: Node) -> Option<Node> {
     argument_expression(first)
 }
 
-fn invocation_path(node: Node, file: &SourceFile) -> Option<String> {
+fn invocation_path(node: Node, ancestors: &[Node], file: &SourceFile) -> Option<String> {
     let (name, _) = member_call(node, file)?;
     match name {
         _ if SECTION_METHODS.contains(&name) => {
-            if continued_by_section(node, file) {
+            if continued_by_section(node, ancestors, file) {
                 return None;
             }
             section_path(&classify(node, file))
@@ -134,34 +136,42 @@ fn section_path(expr: &Expr) -> Option<String> {
 }
 
 /// Whether `node` is the receiver of another `GetSection` (the outer call reads the full path).
-fn continued_by_section(node: Node, file: &SourceFile) -> bool {
-    outer_call(node).is_some_and(|outer| {
+fn continued_by_section(node: Node, ancestors: &[Node], file: &SourceFile) -> bool {
+    outer_call(node, ancestors).is_some_and(|outer| {
         member_call(outer, file).is_some_and(|(name, _)| SECTION_METHODS.contains(&name))
     })
 }
 
-/// The invocation `node` is the receiver of: `node.Next(...)`.
-fn outer_call(node: Node) -> Option<Node> {
-    let access = node.parent()?;
+/// The invocation `node` is the receiver of: `node.Next(...)` (`ancestors`: the nodes that
+/// enclose `node`, outermost first).
+fn outer_call<'t>(node: Node<'t>, ancestors: &[Node<'t>]) -> Option<Node<'t>> {
+    let [.., call, access] = ancestors else {
+        return None;
+    };
+    let (call, access) = (*call, *access);
     if access.kind() != "member_access_expression"
         || access.child_by_field_name("expression") != Some(node)
     {
         return None;
     }
-    let call = access.parent()?;
     (call.kind() == "invocation_expression" && call.child_by_field_name("function") == Some(access))
         .then_some(call)
 }
 
 /// `T` of `read.Get<T>()` or of `Configure<T>(read)`.
-fn bound_type(node: Node, file: &SourceFile) -> Option<String> {
-    if let Some(outer) = outer_call(node)
+fn bound_type(node: Node, ancestors: &[Node], file: &SourceFile) -> Option<String> {
+    if let Some(outer) = outer_call(node, ancestors)
         && let Some(("Get" | "GetValue", Some(t))) = member_call(outer, file)
     {
         return Some(t.to_string());
     }
-    let argument = node.parent().filter(|p| p.kind() == "argument")?;
-    let call = argument.parent()?.parent()?;
+    let [.., call, _list, argument] = ancestors else {
+        return None;
+    };
+    if argument.kind() != "argument" {
+        return None;
+    }
+    let call = *call;
     if call.kind() != "invocation_expression" {
         return None;
     }

@@ -390,9 +390,10 @@ fn legacy_name_uses(root: Node, file: &SourceFile, aliases: &[&str]) -> Vec<(Str
         .chain(aliases.iter().copied())
         .collect();
     let mut found = Vec::new();
-    walk::preorder(root, |node, _| {
+    walk::preorder(root, |node, ancestors| {
         // A method of the project's own that is named like a legacy method is no use of it.
-        let declares = node.parent().is_some_and(|p| {
+        // (The walk's ancestors, not `Node::parent`, which climbs from the root every time.)
+        let declares = ancestors.last().is_some_and(|p| {
             p.kind() == "method_declaration" && p.child_by_field_name("name") == Some(node)
         });
         if node.kind() == "identifier" && !declares && names.contains(text(node, file)) {
