@@ -628,3 +628,49 @@ fn a_long_chain_of_calls_costs_its_own_size() {
         "{report}"
     );
 }
+
+/// Defect 2, on a terminal: human output wraps at the terminal's width (here 60 columns, on a
+/// pseudo-terminal made by util-linux `script`), still never inside `code`.
+#[cfg(unix)]
+#[test]
+fn human_output_wraps_at_the_terminal_width() {
+    let Ok(script) = which("script") else {
+        eprintln!("no `script` on this machine: the terminal-width test is skipped");
+        return;
+    };
+    let dir = app();
+    let binary = assert_cmd::cargo::cargo_bin("maskinporten-migrate");
+    let output = std::process::Command::new(script)
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .args(["-qec"])
+        .arg(format!(
+            "stty rows 40 cols 60; {} check .",
+            binary.display()
+        ))
+        .arg("/dev/null")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).replace('\r', "");
+    assert!(
+        text.contains(
+            "  help: fix: remove\n        `using Altinn.ApiClients.Maskinporten.Services;`:\n"
+        ),
+        "{text}"
+    );
+    let prose: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("  │ ") || l.starts_with("  × ") || l.starts_with("  ⚠ "))
+        .collect();
+    assert!(!prose.is_empty(), "{text}");
+    assert!(prose.iter().all(|l| l.chars().count() <= 60), "{prose:?}");
+}
+
+fn which(program: &str) -> Result<std::path::PathBuf, ()> {
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join(program))
+        .find(|path| path.is_file())
+        .ok_or(())
+}
