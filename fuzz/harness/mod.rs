@@ -181,7 +181,7 @@ fn errors_in(analysis: &engine::Analysis) -> Vec<String> {
 
 /// The whole pipeline on a small generated app (`Program.cs`, `appsettings.json` and
 /// `policy.xml` from the input, split at 0xFF bytes) with the fix round trip: the fixed files
-/// parse with no new errors, and a second fix changes nothing in a file that parsed.
+/// parse with no new errors, and when the C# parsed, a second fix changes nothing.
 pub fn pipeline(data: &[u8]) {
     let mut parts = data.split(|b| *b == SEPARATOR);
     let program = parts.next().unwrap_or_default();
@@ -232,15 +232,18 @@ pub fn pipeline(data: &[u8]) {
         false,
         &Selection::default(),
     );
-    // In a file with syntax errors, tree-sitter's error recovery may read the broken part
-    // differently once the fix changed the file (the README: "findings in the broken part of the
-    // file may be missing"): only files that parsed may be expected to be finished.
+    // In C# with syntax errors, tree-sitter's error recovery may read the broken part differently
+    // once the fix changed the file (the README: "findings in the broken part of the file may be
+    // missing"), and what the project still uses follows from that (a `using`, the package
+    // reference): the fix is expected to be finished when the C# parsed.
+    if was.iter().any(|path| path.ends_with(".cs")) {
+        return;
+    }
     let changed: Vec<&str> = again
         .applied
         .changes
         .iter()
         .map(|c| c.file.display.as_str())
-        .filter(|path| !was.iter().any(|w| w == path))
         .collect();
     assert!(changed.is_empty(), "a second fix changes {changed:?}");
 }
