@@ -71,7 +71,14 @@ pub struct MsBuildFile {
 
 /// Parses an MSBuild file; the error says where the XML breaks.
 pub fn parse(file: &SourceFile) -> Result<MsBuildFile, String> {
-    let mut reader = Reader::from_str(&file.text);
+    // quick-xml skips a BOM at the start of its input without counting it: a second BOM (the
+    // first is not part of the text) is skipped here, and counted in every position.
+    let lead = if file.text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    let mut reader = Reader::from_str(&file.text[lead..]);
     let mut out = MsBuildFile::default();
     let mut stack: Vec<String> = Vec::new();
     // The open PackageReference item, which may carry `<Version>` as a child element.
@@ -80,15 +87,15 @@ pub fn parse(file: &SourceFile) -> Result<MsBuildFile, String> {
     let mut conditional_group: Option<usize> = None;
     let mut text_buffer = String::new();
     loop {
-        let start = reader.buffer_position() as usize;
+        let start = lead + reader.buffer_position() as usize;
         let event = reader.read_event().map_err(|e| {
-            let at = file.position(file.text_offset() + reader.error_position() as usize);
+            let at = file.position(file.text_offset() + lead + reader.error_position() as usize);
             format!(
                 "malformed XML at line {}, column {}: {e}",
                 at.line, at.column
             )
         })?;
-        let end = reader.buffer_position() as usize;
+        let end = lead + reader.buffer_position() as usize;
         match event {
             Event::Start(tag) => {
                 let name = local_name(&tag);

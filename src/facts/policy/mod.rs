@@ -123,14 +123,21 @@ pub struct Policy {
 /// Parses policy.xml. The error names the line and column where the XML breaks, or says why the
 /// document is not a Policy.
 pub fn parse(file: &SourceFile) -> Result<Policy, String> {
-    let mut reader = Reader::from_str(&file.text);
+    // quick-xml skips a BOM at the start of its input without counting it: a second BOM (the
+    // first is not part of the text) is skipped here, and counted in every position.
+    let lead = if file.text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    let mut reader = Reader::from_str(&file.text[lead..]);
     let mut state = Reading::default();
     loop {
-        let start = offset(reader.buffer_position());
+        let start = lead + offset(reader.buffer_position());
         let event = reader
             .read_event()
-            .map_err(|e| malformed(file, offset(reader.error_position()), &e))?;
-        let end = offset(reader.buffer_position());
+            .map_err(|e| malformed(file, lead + offset(reader.error_position()), &e))?;
+        let end = lead + offset(reader.buffer_position());
         match event {
             Event::Start(tag) => {
                 state.open(file, &tag, start, false)?;
