@@ -7,16 +7,41 @@ use crate::core::Site;
 use crate::core::Span;
 use crate::facts::appsettings::{AppSettingsFile, ConfigEntry};
 
-/// The edits that remove `keys` (direct children of `section`) from `file`.
+/// The edits that remove `keys` (direct children of `section`) from `file`. Commas and empty
+/// sections follow the JSON structure, not the paths (a key may hold a `:` itself).
 pub fn remove_keys(file: &AppSettingsFile, section: &str, keys: &[&ConfigEntry]) -> Vec<Edit> {
     let children: Vec<&ConfigEntry> = file.children(section).collect();
     let removes_all = children
         .iter()
         .all(|c| keys.iter().any(|k| k.path == c.path));
-    if removes_all && let Some(entry) = file.get(section) {
-        return remove_from(file, &siblings(file, parent_of(section)), &[entry]);
+    if removes_all
+        && let Some(entry) = file.get(section)
+        && written_in(file, entry)
+            .iter()
+            .all(|e| keys.iter().any(|k| k.path == e.path))
+    {
+        return remove_from(file, &siblings_of(file, entry), &[entry]);
     }
-    remove_from(file, &children, keys)
+    // The keys of each object they are written in, on their own.
+    let mut containers: Vec<Span> = keys.iter().map(|k| k.container).collect();
+    containers.sort();
+    containers.dedup();
+    containers
+        .into_iter()
+        .flat_map(|container| {
+            let siblings: Vec<&ConfigEntry> = file
+                .entries
+                .iter()
+                .filter(|e| e.container == container)
+                .collect();
+            let removed: Vec<&ConfigEntry> = keys
+                .iter()
+                .copied()
+                .filter(|k| k.container == container)
+                .collect();
+            remove_from(file, &siblings, &removed)
+        })
+        .collect()
 }
 
 /// The edits that remove the section at `path` from `file`, and each section above it that
@@ -26,17 +51,15 @@ pub fn remove_section(file: &AppSettingsFile, path: &str) -> Vec<Edit> {
         return Vec::new();
     };
     loop {
-        let parent = parent_of(&entry.path);
-        let alone = !parent.is_empty() && file.children(parent).count() == 1;
-        match file.get(parent) {
-            Some(above) if alone => entry = above,
-            _ => return remove_from(file, &siblings(file, parent), &[entry]),
+        let parent = file
+            .entries
+            .iter()
+            .find(|e| e.value_span == entry.container);
+        match parent {
+            Some(above) if written_in(file, above).len() == 1 => entry = above,
+            _ => return remove_from(file, &siblings_of(file, entry), &[entry]),
         }
     }
-}
-
-fn parent_of(path: &str) -> &str {
-    path.rsplit_once(':').map_or("", |(p, _)| p)
 }
 
 /// Renames a key, keeping its quotes.
@@ -52,16 +75,20 @@ pub fn rename_key(file: &AppSettingsFile, entry: &ConfigEntry, to: &str) -> Edit
     Edit::replace(site, format!("{quote}{to}{quote}"))
 }
 
-/// The direct children of `parent` ("" for the root object).
-fn siblings<'a>(file: &'a AppSettingsFile, parent: &'a str) -> Vec<&'a ConfigEntry> {
-    if parent.is_empty() {
-        file.entries
-            .iter()
-            .filter(|e| !e.path.contains(':'))
-            .collect()
-    } else {
-        file.children(parent).collect()
-    }
+/// The entries written in the same object as `entry` (itself included), in order.
+fn siblings_of<'a>(file: &'a AppSettingsFile, entry: &ConfigEntry) -> Vec<&'a ConfigEntry> {
+    file.entries
+        .iter()
+        .filter(|e| e.container == entry.container)
+        .collect()
+}
+
+/// The entries written directly in `entry`'s object (or array).
+fn written_in<'a>(file: &'a AppSettingsFile, entry: &ConfigEntry) -> Vec<&'a ConfigEntry> {
+    file.entries
+        .iter()
+        .filter(|e| e.container == entry.value_span)
+        .collect()
 }
 
 fn remove_from(
@@ -93,12 +120,23 @@ fn remove_from(
     edits
 }
 
-/// The offset of a comma that follows `end` with only whitespace between.
+/// The offset of a comma that follows `end` with only whitespace and comments between.
 fn comma_after(file: &AppSettingsFile, end: usize) -> Option<usize> {
     let source = &file.file;
     let rest = &source.text[end - source.text_offset()..];
-    let skipped = rest.len() - rest.trim_start().len();
-    rest[skipped..].starts_with(',').then_some(end + skipped)
+    let mut at = 0;
+    loop {
+        let tail = &rest[at..];
+        let trimmed = tail.trim_start();
+        at += tail.len() - trimmed.len();
+        if let Some(comment) = trimmed.strip_prefix("/*") {
+            at += 2 + comment.find("*/")? + 2;
+        } else if trimmed.starts_with("//") {
+            at += trimmed.find('\n')?;
+        } else {
+            return trimmed.starts_with(',').then_some(end + at);
+        }
+    }
 }
 
 fn edit(file: &AppSettingsFile, span: Span) -> Edit {
@@ -163,6 +201,12 @@ mod tests {
             crate::edit::apply_edits(&file.file, &refs),
             "{\n  \"Other\": 1\n}\n"
         );
+    }
+
+    #[test]
+    fn a_comment_before_the_comma_and_a_colon_in_a_key() {
+        let text = "{\n  \"A:B\": {\n    \"C\": 1\n  }/* note */,\n  \"D\": 2\n}\n";
+        assert_eq!(run(text, "A:B", &["C"]), "{\n  \"D\": 2\n}\n");
     }
 
     #[test]

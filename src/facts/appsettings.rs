@@ -43,6 +43,9 @@ pub struct ConfigEntry {
     pub key_span: Span,
     /// The span of the value.
     pub value_span: Span,
+    /// The span of the object (or array) the entry is written in: its JSON parent, whatever its
+    /// path says (a key may hold a `:` itself).
+    pub container: Span,
 }
 
 #[derive(Debug)]
@@ -137,6 +140,8 @@ fn flatten(file: &SourceFile, prefix: &str, value: &JsonValue, out: &mut Vec<Con
             .collect(),
         _ => return,
     };
+    let r = value.range();
+    let container = file.span_of_text(r.start, r.end);
     for (name, key_span, child) in children {
         let path = if prefix.is_empty() {
             name
@@ -149,6 +154,7 @@ fn flatten(file: &SourceFile, prefix: &str, value: &JsonValue, out: &mut Vec<Con
             value: scalar(child),
             key_span,
             value_span: file.span_of_text(r.start, r.end),
+            container,
         });
         flatten(file, &path, child, out);
     }
