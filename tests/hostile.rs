@@ -205,10 +205,13 @@ fn files_above_the_size_limit_are_skipped_with_a_named_problem() {
     let (report, _, _) = check_json(dir.path(), &[]);
     assert_eq!(
         problems(&report),
-        [format!(
-            "App/Program.cs: the file is {} bytes, more than max-file-size (200 bytes); the file is skipped",
-            REGISTRATION.len()
-        )]
+        [
+            ".: every file was skipped (0 excluded by the configuration, 1 that could not be read), so nothing was checked in them".to_string(),
+            format!(
+                "App/Program.cs: the file is {} bytes, more than max-file-size (200 bytes); the file is skipped",
+                REGISTRATION.len()
+            )
+        ]
     );
     let (report, _, _) = check_json(dir.path(), &["--max-file-size", "1M"]);
     assert!(problems(&report).is_empty());
@@ -583,7 +586,9 @@ fn input_problems_are_in_every_report_and_decide_the_exit_status() {
         "{text}"
     );
     assert!(
-        text.contains("::warning file=App/appsettings.json,title=input problem::App/appsettings.json: invalid JSON"),
+        // The annotation names the file relative to the repository root (here `App`, the folder
+        // checked), the message as the other reports do.
+        text.contains("::warning file=appsettings.json,title=input problem::App/appsettings.json: invalid JSON"),
         "{text}"
     );
 

@@ -36,7 +36,6 @@ pub fn csharp(data: &[u8]) {
     let Some(file) = source("App/Program.cs", data) else {
         return;
     };
-    let _ = csharp::scan_constants(&file.text);
     for suppression in suppressions::scan(&file) {
         let _ = format!("{suppression:?}");
     }
@@ -210,7 +209,7 @@ pub fn pipeline(data: &[u8]) {
         false,
         &Selection::default(),
     );
-    let _ = maskinporten_migrate::report::patch::render(&run.applied.changes);
+    let _ = maskinporten_migrate::report::patch::render(&run.applied.changes, &before.root);
     if run.applied.changes.is_empty() {
         return;
     }

@@ -61,7 +61,11 @@ pub fn render(outcome: &Outcome) -> String {
     }
     // Input the run could not use (other than the gaps above): on the file when there is one,
     // else (a vault URL) unattached.
-    for p in outcome.problems.iter().filter(|p| !outcome.gaps.contains(p)) {
+    for p in outcome
+        .problems
+        .iter()
+        .filter(|p| !outcome.gaps.contains(p))
+    {
         let command = if p.is_error() { "error" } else { "warning" };
         let file = if p.path.contains("://") {
             String::new()
