@@ -103,8 +103,10 @@ fn remove_from(
         .map(|e| {
             let end = comma_after(file, e.value_span.end).map_or(e.value_span.end, |c| c + 1);
             let span = Span::new(e.key_span.start, end);
-            let span = text::whole_lines(source, span).unwrap_or(span);
-            edit(file, span)
+            match text::whole_lines(source, span) {
+                Some(lines) => edit(file, lines),
+                None => edit_between_tokens(file, span),
+            }
         })
         .collect();
     // `"a": 1, "b": 2` without b: the comma after a must go too (unless b had a trailing comma).
@@ -137,6 +139,21 @@ fn comma_after(file: &AppSettingsFile, end: usize) -> Option<usize> {
             return trimmed.starts_with(',').then_some(end + at);
         }
     }
+}
+
+/// Removes `span` from within a line. Lenient JSON needs no comma between array elements, so
+/// removing `{...}` from `[5 null{...}001]` must not join `null` and `001` into one word.
+fn edit_between_tokens(file: &AppSettingsFile, span: Span) -> Edit {
+    let source = &file.file;
+    let offset = source.text_offset();
+    let is_word = |c: Option<char>| c.is_some_and(|c| !c.is_whitespace() && !"{}[],:".contains(c));
+    let before = source.text[..span.start - offset].chars().next_back();
+    let after = source.text[span.end - offset..].chars().next();
+    let mut removal = edit(file, span);
+    if is_word(before) && is_word(after) {
+        removal.replacement = " ".to_string();
+    }
+    removal
 }
 
 fn edit(file: &AppSettingsFile, span: Span) -> Edit {
@@ -207,6 +224,12 @@ mod tests {
     fn a_comment_before_the_comma_and_a_colon_in_a_key() {
         let text = "{\n  \"A:B\": {\n    \"C\": 1\n  }/* note */,\n  \"D\": 2\n}\n";
         assert_eq!(run(text, "A:B", &["C"]), "{\n  \"D\": 2\n}\n");
+    }
+
+    #[test]
+    fn an_element_removed_between_words_leaves_them_apart() {
+        let text = "[5null{\n  \"Ags\": { \n\"S0Nt\": false\n  }\n}001]";
+        assert_eq!(run(text, "2", &["Ags"]), "[5null 001]");
     }
 
     #[test]
