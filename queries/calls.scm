@@ -26,7 +26,7 @@
     "UseMaskinportenAuthorization" "UseMaskinportenAltinnAuthorization"
     "UseMaskinportenAuthorisation" "UseMaskinportenAltinnAuthorisation"
     "Configure" "AddOptions"
-    "AddSingleton" "AddTransient" "AddScoped"
+    "AddHttpClient" "AddSingleton" "AddTransient" "AddScoped"
     "TryAddSingleton" "TryAddTransient" "TryAddScoped"
     "GetToken" "ExchangeToAltinnToken"
     "GetAccessToken" "GetAltinnExchangedToken")) @call

@@ -280,3 +280,91 @@ fn a_legacy_using_alias_goes_with_its_last_use() {
     let (patch, _) = fix_diff(dir.path(), &[]);
     assert!(patch.contains(alias), "{patch}");
 }
+
+/// The legacy token service registered by hand, in every lifetime and as a typed client, is
+/// reported; its removal is offered once nothing uses the service, and withheld while code
+/// resolves it from the container or another project may inject it.
+#[test]
+fn a_hand_registered_token_service_goes_once_nothing_uses_it() {
+    let registration = |dir: &Path| {
+        let (report, _, _) = check_json(dir, &[]);
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "MP105")
+            .cloned()
+            .expect("the registration is reported")
+    };
+    let program_line = "    services.TryAddScoped<IMaskinportenService, MaskinportenService>();";
+    for shape in [
+        "AddSingleton",
+        "AddTransient",
+        "AddScoped",
+        "TryAddSingleton",
+        "TryAddTransient",
+        "AddHttpClient",
+    ] {
+        let work = tempfile::tempdir().unwrap();
+        copy_tree(&fixture_dir("token-service-leftover"), work.path());
+        let program = work.path().join("App/Program.cs");
+        let code = std::fs::read_to_string(&program).unwrap();
+        assert!(code.contains(program_line));
+        std::fs::write(
+            &program,
+            code.replace(
+                "TryAddScoped<IMaskinportenService",
+                &format!("{shape}<IMaskinportenService"),
+            ),
+        )
+        .unwrap();
+        let found = registration(work.path());
+        assert_eq!(found["line"], 20, "{shape}: {found}");
+        assert!(
+            found["message"].as_str().unwrap().starts_with(&format!(
+                "`{shape}<IMaskinportenService, MaskinportenService>` registers"
+            )),
+            "{found}"
+        );
+        assert_eq!(found["fix"]["safety"], "safe", "{shape}: {found}");
+    }
+
+    // A health check that resolves the service from the container keeps it.
+    let work = tempfile::tempdir().unwrap();
+    copy_tree(&fixture_dir("token-service-leftover"), work.path());
+    std::fs::write(
+        work.path().join("App/logic/MaskinportenHealthCheck.cs"),
+        "using System;\nusing System.Threading;\nusing System.Threading.Tasks;\nusing Altinn.ApiClients.Maskinporten.Interfaces;\nusing Microsoft.Extensions.DependencyInjection;\nusing Microsoft.Extensions.Diagnostics.HealthChecks;\n\nnamespace Altinn.App.Logic;\n\n/// <summary>\n/// Reports whether the token service is registered.\n/// </summary>\npublic sealed class MaskinportenHealthCheck(IServiceProvider services) : IHealthCheck\n{\n    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)\n    {\n        var tokens = services.GetService<IMaskinportenService>();\n        return Task.FromResult(tokens is null ? HealthCheckResult.Degraded(\"no token service\") : HealthCheckResult.Healthy());\n    }\n}\n",
+    )
+    .unwrap();
+    let found = registration(work.path());
+    assert!(found["fix"].is_null(), "{found}");
+    assert_eq!(
+        found["fix_withheld"],
+        "App/logic/MaskinportenHealthCheck.cs:17 still names the service; the registration goes once nothing does."
+    );
+
+    // Another project the app references may inject it.
+    let work = tempfile::tempdir().unwrap();
+    copy_tree(&fixture_dir("token-service-leftover"), work.path());
+    let csproj = work.path().join("App/App.csproj");
+    let project = std::fs::read_to_string(&csproj).unwrap();
+    std::fs::write(
+        &csproj,
+        project.replacen(
+            "  <ItemGroup>\n    <Folder",
+            "  <ItemGroup>\n    <ProjectReference Include=\"..\\Integrations\\Integrations.csproj\" />\n  </ItemGroup>\n  <ItemGroup>\n    <Folder",
+            1,
+        ),
+    )
+    .unwrap();
+    let found = registration(work.path());
+    assert!(found["fix"].is_null(), "{found}");
+    assert!(
+        found["fix_withheld"]
+            .as_str()
+            .unwrap()
+            .starts_with("The project references other projects"),
+        "{found}"
+    );
+}

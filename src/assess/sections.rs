@@ -8,7 +8,9 @@ use super::VersionModel;
 use crate::core::catalogue::DEFAULT_SECTION;
 use crate::core::{Code, Site};
 use crate::facts::appsettings::AppSettingsFile;
-use crate::facts::model::{ClientOverrideArgument, CodeRead, RegistrationKind, SettingsSource};
+use crate::facts::model::{
+    ClientOverrideArgument, CodeRead, RegistrationKind, SettingsSource, TokenServiceUse,
+};
 use crate::facts::resolve::ProjectFacts;
 
 /// Who reads a section.
@@ -108,9 +110,15 @@ impl Sections {
             .filter_map(|r| section_of(r.id))
             .map(str::to_ascii_lowercase)
             .collect();
-        let hand_migrated_readers = !(facts.token_services.is_empty()
-            && facts.shims.is_empty()
-            && facts.options_readers.is_empty());
+        // A hand registration of the token service reads nothing itself: its callers pass the
+        // credentials, so only code that uses it counts.
+        let uses_token_service = facts
+            .token_services
+            .iter()
+            .any(|t| matches!(t, TokenServiceUse::Injected { .. }))
+            || !facts.token_service_refs.is_empty();
+        let hand_migrated_readers =
+            uses_token_service || !facts.shims.is_empty() || !facts.options_readers.is_empty();
         let keep_anchors = if keep && model != VersionModel::V9 {
             keep_anchors(facts, &reads, migrates)
         } else {

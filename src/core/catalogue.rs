@@ -203,8 +203,13 @@ pub const DEFAULT_SECTION: &str = "MaskinportenSettings";
 pub const OPTIONS_METHODS: [&str; 2] = ["Configure", "AddOptions"];
 /// The options wrappers code injects settings through.
 pub const OPTIONS_TYPES: [&str; 3] = ["IOptions", "IOptionsMonitor", "IOptionsSnapshot"];
-/// Service registrations that may register the legacy token service or cache.
-pub const SERVICE_REGISTRATIONS: [&str; 6] = [
+/// The typed-client registration of ASP.NET Core.
+pub const TYPED_CLIENT: &str = "AddHttpClient";
+/// Service registrations that may register the legacy token service or cache: the plain
+/// lifetimes, their `TryAdd` forms, and the typed client `AddHttpClient<IMaskinportenService,
+/// MaskinportenService>()` (the service takes an `HttpClient`).
+pub const SERVICE_REGISTRATIONS: [&str; 7] = [
+    TYPED_CLIENT,
     "AddSingleton",
     "AddTransient",
     "AddScoped",

@@ -116,6 +116,12 @@ impl Project {
             self.kind = classify::kind(&self.evidence);
         }
     }
+
+    /// Whether the project file references other projects (`<ProjectReference>`): code there
+    /// may use what this project registers.
+    pub fn has_project_references(&self) -> bool {
+        self.csproj.text.contains("<ProjectReference")
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

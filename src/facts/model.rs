@@ -312,8 +312,13 @@ impl Registration {
 /// Legacy `IMaskinportenService` used by one class or registered.
 #[derive(Debug, Clone)]
 pub enum TokenServiceUse {
+    /// `AddSingleton<IMaskinportenService, MaskinportenService>()` and kin.
     Registered {
         site: Site,
+        /// The method with its type arguments, as written.
+        method_site: Site,
+        /// Calls chained after it (`.ConfigureHttpClient(...)`), part of the same statement.
+        chain: Vec<ChainedCall>,
     },
     /// Injected into a class: the first declaration that names the type, and the token calls.
     Injected {

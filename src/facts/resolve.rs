@@ -22,6 +22,10 @@ use crate::core::catalogue::{
 pub struct ProjectFacts {
     pub registrations: Vec<Registration>,
     pub token_services: Vec<TokenServiceUse>,
+    /// Other places that name the legacy `IMaskinportenService`: a service-provider look-up
+    /// (`GetRequiredService<IMaskinportenService>()`), a local, a cast, a class implementing it.
+    /// Its registrations and the injections in `token_services` are not among them.
+    pub token_service_refs: Vec<crate::core::Site>,
     pub shims: Vec<ShimUse>,
     pub legacy_options: Vec<LegacyOptions>,
     pub options_readers: Vec<OptionsReader>,
@@ -518,8 +522,10 @@ fn resolve_call(call: &Call, imports: &Imports, symbols: &Symbols, facts: &mut P
             if legacy_name(catalogue::TOKEN_SERVICE) {
                 facts.token_services.push(TokenServiceUse::Registered {
                     site: call.site.clone(),
+                    method_site: call.method_site.clone(),
+                    chain: call.chain.clone(),
                 });
-            } else if legacy_name(catalogue::TOKEN_CACHE) {
+            } else if legacy_name(catalogue::TOKEN_CACHE) && name != catalogue::TYPED_CLIENT {
                 let implementation = call
                     .type_args
                     .get(1)
@@ -831,6 +837,15 @@ fn key_of(arg: &Arg, symbols: &Symbols) -> Key {
     }
 }
 
+/// Whether a reference to a legacy type name is the library's type: the file imports the
+/// library, or the name is written qualified with its namespace.
+fn refers_to_legacy(r: &crate::facts::csharp::TypeRef, imports: &Imports) -> bool {
+    imports.imports_legacy()
+        || r.qualified
+            .as_deref()
+            .is_some_and(|q| q.starts_with(LEGACY_NAMESPACE))
+}
+
 fn resolve_type_refs(
     file: &CsFile,
     imports: &Imports,
@@ -852,12 +867,17 @@ fn resolve_type_refs(
         }
         let group = (r.class.clone(), r.name.clone());
         match r.name.as_str() {
-            catalogue::TOKEN_SERVICE if is_declaration(r.context) => {
-                let qualified_legacy = r
-                    .qualified
-                    .as_deref()
-                    .is_some_and(|q| q.starts_with(LEGACY_NAMESPACE));
-                if !(imports.imports_legacy() || qualified_legacy) || seen.contains(&group) {
+            catalogue::TOKEN_SERVICE if !is_declaration(r.context) => {
+                let registered = r.context == RefContext::TypeArgument
+                    && r.container
+                        .as_deref()
+                        .is_some_and(|c| SERVICE_REGISTRATIONS.contains(&c));
+                if !registered && refers_to_legacy(r, imports) {
+                    facts.token_service_refs.push(r.site.clone());
+                }
+            }
+            catalogue::TOKEN_SERVICE => {
+                if !refers_to_legacy(r, imports) || seen.contains(&group) {
                     continue;
                 }
                 seen.push(group);

@@ -64,7 +64,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
     }
     for t in &facts.token_services {
         match t {
-            TokenServiceUse::Registered { site } => {
+            TokenServiceUse::Registered { site, .. } => {
                 add(site, "Legacy IMaskinportenService registration".into())
             }
             TokenServiceUse::Injected {
@@ -84,7 +84,9 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
         .iter()
         .map(|r| &r.site)
         .chain(facts.token_services.iter().map(|t| match t {
-            TokenServiceUse::Registered { site } | TokenServiceUse::Injected { site, .. } => site,
+            TokenServiceUse::Registered { site, .. } | TokenServiceUse::Injected { site, .. } => {
+                site
+            }
         }))
         .chain(facts.legacy_options.iter().map(|o| &o.site))
         .map(|s| s.file.path.clone())
