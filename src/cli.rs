@@ -505,13 +505,20 @@ fn fix(args: FixArgs) -> ExitCode {
         let complete = written.failed.is_empty() && outside.is_empty() && !has_errors(&analysis);
         return ExitCode::from(if complete { 0 } else { 2 });
     }
-    let (patch, hidden) = report::patch::render(&applied.changes, &analysis.root);
-    for path in &hidden {
-        eprintln!(
-            "warning: {path}: the change is not in the patch because its lines show a secret value; review and apply it with fix --write"
-        );
+    let (patch, omitted) = report::patch::render(&applied.changes, &analysis.root);
+    for left in &omitted {
+        let path = &left.path;
+        match left.why {
+            report::patch::LeftOut::Secret => eprintln!(
+                "warning: {path}: the change is not in the patch because its lines show a secret value; review and apply it with fix --write"
+            ),
+            report::patch::LeftOut::Encoding(encoding) => eprintln!(
+                "warning: {path}: the change is not in the patch because the file is {}, which a text patch cannot carry; apply it with fix --write, which keeps the encoding, BOM and line endings (check --format json shows the edits)",
+                encoding.name()
+            ),
+        }
     }
-    if let Err(message) = write_output(args.output.as_ref(), &patch) {
+    if let Err(message) = write_output_bytes(args.output.as_ref(), &patch) {
         eprintln!("error: {message}");
         return ExitCode::from(2);
     }
@@ -566,18 +573,21 @@ fn print_text(text: &str) {
 
 /// Writes the report to the file (whole) or to standard output.
 fn write_output(path: Option<&PathBuf>, text: &str) -> Result<(), String> {
+    write_output_bytes(path, text.as_bytes())
+}
+
+/// Writes bytes (a patch, whose lines keep each file's encoding) to the file (whole) or to
+/// standard output.
+fn write_output_bytes(path: Option<&PathBuf>, bytes: &[u8]) -> Result<(), String> {
     let Some(path) = path else {
         let mut stdout = std::io::stdout().lock();
-        return match stdout
-            .write_all(text.as_bytes())
-            .and_then(|()| stdout.flush())
-        {
+        return match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
             // A reader that stopped early (`| head`) is not an error.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
             other => other.map_err(|e| format!("cannot write the report: {e}")),
         };
     };
-    crate::core::write::write_whole(path, text.as_bytes())
+    crate::core::write::write_whole(path, bytes)
         .map_err(|e| format!("cannot write the report to {}: {e}", path.display()))
 }
 

@@ -11,7 +11,8 @@ use crate::config::Config;
 use crate::core::InputProblem;
 use crate::core::catalogue;
 use crate::core::paths::RepoRoot;
-use crate::core::{SourceFile, display_path};
+use crate::core::source::decode;
+use crate::core::{Fallback, ReadError, SourceFile, display_path};
 use crate::discover::{self, Candidate, Evidence, FileKind, Project};
 use crate::facts::appsettings::{self, AppSettingsFile};
 use crate::facts::csharp::{self, CsFile};
@@ -420,26 +421,29 @@ fn read(
         };
         InputProblem::new(display_path(&candidate.path), message)
     })?;
-    if rules::suppressions::may_hold(&bytes)
-        && let Ok(file) = SourceFile::from_bytes(&candidate.path, bytes.clone())
-    {
-        suppressions.extend(rules::suppressions::scan(&Arc::new(file)));
-    }
-    if candidate.kind == FileKind::CSharp && !prefilter::may_matter(&bytes) {
-        let skimmed = match std::str::from_utf8(&bytes) {
-            Ok(text) => csharp::skim(&candidate.path, text),
-            _ => csharp::Skimmed::default(),
-        };
+    let skipped = |e: ReadError| {
+        InputProblem::new(
+            display_path(&candidate.path),
+            format!("{e}; the file is skipped"),
+        )
+    };
+    // Decoded first: the prefilter's words must be found in a UTF-16 file too.
+    let decoded = decode(bytes, Fallback::Windows1252).map_err(skipped)?;
+    let may_matter =
+        candidate.kind != FileKind::CSharp || prefilter::may_matter(decoded.text.as_bytes());
+    let holds_suppression = rules::suppressions::may_hold(decoded.text.as_bytes());
+    if !may_matter {
+        let skimmed = csharp::skim(&candidate.path, &decoded.text);
+        if holds_suppression && let Ok(file) = SourceFile::decoded(&candidate.path, decoded) {
+            suppressions.extend(rules::suppressions::scan(&Arc::new(file)));
+        }
         return Ok(Read::Skipped(skimmed));
     }
-    SourceFile::from_bytes(&candidate.path, bytes)
-        .map(|f| Read::Text(Arc::new(f)))
-        .map_err(|e| {
-            InputProblem::new(
-                display_path(&candidate.path),
-                format!("{e}; the file is skipped"),
-            )
-        })
+    let file = Arc::new(SourceFile::decoded(&candidate.path, decoded).map_err(skipped)?);
+    if holds_suppression {
+        suppressions.extend(rules::suppressions::scan(&file));
+    }
+    Ok(Read::Text(file))
 }
 
 /// The app owner (`org`) from `config/applicationmetadata.json` beside the policy, when readable:
@@ -447,7 +451,7 @@ fn read(
 fn app_owner(policy: &std::path::Path, max_file_size: u64) -> Option<String> {
     let metadata = policy.parent()?.parent()?.join("applicationmetadata.json");
     let bytes = crate::core::source::read_regular(&metadata, max_file_size).ok()?;
-    let text = String::from_utf8(bytes).ok()?;
+    let text = decode(bytes, Fallback::Windows1252).ok()?.text;
     let value: serde_json::Value =
         serde_json::from_str(text.trim_start_matches('\u{feff}')).ok()?;
     value.get("org")?.as_str().map(str::to_string)

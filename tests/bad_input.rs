@@ -109,25 +109,49 @@ fn bom_and_crlf_keep_positions_exact() {
     assert!(problems(&report).is_empty());
 }
 
+/// A file that is not UTF-8 is read as Windows-1252 (as the C# compiler does); a file whose
+/// bytes fit no encoding (a UTF-8 BOM before bytes that are not UTF-8, a UTF-16 BOM before a lone
+/// surrogate, NUL bytes without a BOM: UTF-16 saved without one) is named with the offset of
+/// the first bad byte, in the report and on standard error, and the rest is checked.
 #[test]
-fn invalid_utf8_is_skipped_with_its_offset() {
+fn every_encoding_is_read_and_what_fits_none_is_named() {
     let dir = app();
-    let mut bytes = REGISTRATION.as_bytes().to_vec();
-    bytes.extend_from_slice(b"// caf\xE9\n");
-    write(dir.path(), "App/Program.cs", &bytes);
-    write(dir.path(), "App/Other.cs", REGISTRATION.as_bytes());
-    let (report, exit, _) = check_json(dir.path(), &[]);
+    let mut latin1 = REGISTRATION.as_bytes().to_vec();
+    latin1.extend_from_slice(b"// caf\xE9\n");
+    write(dir.path(), "App/Program.cs", &latin1);
+    let mut after_bom = b"\xEF\xBB\xBF".to_vec();
+    after_bom.extend_from_slice(REGISTRATION.as_bytes());
+    after_bom.extend_from_slice(b"// s\xF8knad\n");
+    write(dir.path(), "App/Mixed.cs", &after_bom);
+    let mut surrogate = b"\xFF\xFE".to_vec();
+    surrogate.extend(REGISTRATION.encode_utf16().flat_map(u16::to_le_bytes));
+    surrogate.extend_from_slice(&0xD800u16.to_le_bytes());
+    write(dir.path(), "App/Broken16.cs", &surrogate);
+    let no_bom: Vec<u8> = REGISTRATION
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    write(dir.path(), "App/NoBom16.cs", &no_bom);
+    let (report, exit, stderr) = check_json(dir.path(), &[]);
     assert_eq!(
         rules_and_lines(&report),
-        ["MP108 App/Other.cs:1:1", "MP101 App/Other.cs:5:5"]
+        ["MP108 App/Program.cs:1:1", "MP101 App/Program.cs:5:5"]
     );
-    assert_eq!(
-        problems(&report),
-        [format!(
-            "App/Program.cs: the file is not valid UTF-8 (first bad byte at offset {}); save it as UTF-8 to have it checked; the file is skipped",
-            REGISTRATION.len() + 6
-        )]
-    );
+    let expected = [
+        format!(
+            "App/Broken16.cs: the file starts with a UTF-16LE byte-order mark but is not valid UTF-16LE (first bad byte at offset {}); save it as UTF-8 to have it checked; the file is skipped",
+            2 + 2 * REGISTRATION.len()
+        ),
+        format!(
+            "App/Mixed.cs: the file starts with a UTF-8 byte-order mark but is not valid UTF-8 (first bad byte at offset {}); save it in one encoding to have it checked; the file is skipped",
+            3 + REGISTRATION.len() + 4
+        ),
+        "App/NoBom16.cs: the file holds a NUL byte (offset 1): UTF-16 without a byte-order mark, or not a text file; save it as UTF-8 to have it checked; the file is skipped".to_string(),
+    ];
+    assert_eq!(problems(&report), expected);
+    for problem in &expected {
+        assert!(stderr.contains(problem.as_str()), "{stderr}");
+    }
     assert_eq!(exit, 1);
 }
 

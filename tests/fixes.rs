@@ -1,13 +1,19 @@
 //! `fix` on every fixture: the patch equals the reviewed `expected-fix.patch`, `git apply`
 //! accepts it, the result re-parses with no new problems, `check` finds nothing fixable left,
 //! a second `fix` changes nothing, and `fix --write` writes the same bytes the patch gives.
+//! A file a text patch cannot carry (UTF-16) is left out of the patch; what `fix --write`
+//! writes for it is compared with the reviewed bytes in the fixture's `expected-write/` folder
+//! (`<path>.expected`, not read as source).
 
 mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{assert_expected, check_json, copy_tree, fixture_dir, repo_root, run};
+use common::{assert_expected_bytes, check_json, copy_tree, fixture_dir, repo_root, run};
+
+/// The folder of the bytes `fix --write` gives for files the patch leaves out.
+const EXPECTED_WRITE: &str = "expected-write";
 
 fn fixture_args(name: &str) -> Vec<String> {
     std::fs::read_to_string(fixture_dir(name).join("check-args"))
@@ -17,19 +23,17 @@ fn fixture_args(name: &str) -> Vec<String> {
         .collect()
 }
 
-fn fix_diff(dir: &Path, args: &[String]) -> (String, i32) {
+/// The patch (bytes: each file's lines in its own encoding) and the exit code.
+fn fix_diff(dir: &Path, args: &[String]) -> (Vec<u8>, i32) {
     let mut all = vec!["fix".to_string(), "--diff".to_string()];
     all.extend(args.iter().cloned());
     all.push(".".to_string());
     let all: Vec<&str> = all.iter().map(String::as_str).collect();
     let output = run(dir, &all);
-    (
-        String::from_utf8(output.stdout).expect("the patch is UTF-8"),
-        output.status.code().unwrap_or(-1),
-    )
+    (output.stdout, output.status.code().unwrap_or(-1))
 }
 
-fn git_apply(dir: &Path, patch: &str) {
+fn git_apply(dir: &Path, patch: &[u8]) {
     let file = dir.join(".fix.patch");
     std::fs::write(&file, patch).unwrap();
     let output = Command::new("git")
@@ -39,8 +43,9 @@ fn git_apply(dir: &Path, patch: &str) {
         .expect("git runs");
     assert!(
         output.status.success(),
-        "git apply failed: {}\n{patch}",
-        String::from_utf8_lossy(&output.stderr)
+        "git apply failed: {}\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        String::from_utf8_lossy(patch)
     );
     std::fs::remove_file(file).unwrap();
 }
@@ -51,9 +56,12 @@ fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     while let Some(d) = stack.pop() {
         for entry in std::fs::read_dir(&d).unwrap() {
             let entry = entry.unwrap();
+            if entry.file_name().to_string_lossy().starts_with("expected-") {
+                continue;
+            }
             if entry.file_type().unwrap().is_dir() {
                 stack.push(entry.path());
-            } else if !entry.file_name().to_string_lossy().starts_with("expected-") {
+            } else {
                 let rel = entry.path().strip_prefix(dir).unwrap().to_path_buf();
                 out.push((rel, std::fs::read(entry.path()).unwrap()));
             }
@@ -98,17 +106,37 @@ fn fix_fixture_with(name: &str, extra: &[&str], expected: &str) {
     copy_tree(&fixture_dir(name), &dir);
     let (before, _, _) = check_json(&dir, &check_refs);
 
+    // What --write gives, for the files the patch cannot carry.
+    let written = work.path().join("written");
+    copy_tree(&fixture_dir(name), &written);
+    let mut write_args = vec!["fix", "--write", "--allow-dirty"];
+    write_args.extend(arg_refs.iter().copied());
+    write_args.push(".");
+    let output = run(&written, &write_args);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
     let (patch, exit) = fix_diff(&dir, &args);
-    assert_expected(&fixture_dir(name).join(expected), &patch);
+    assert_expected_bytes(&fixture_dir(name).join(expected), &patch);
+    if !patch.is_empty() {
+        git_apply(&dir, &patch);
+    }
+    let outside = outside_the_patch(name, &dir, &written, expected);
     assert_eq!(
         exit,
-        i32::from(!patch.is_empty()),
+        i32::from(!patch.is_empty() || !outside.is_empty()),
         "exit code of fix --diff"
     );
-    if patch.is_empty() {
+    if patch.is_empty() && outside.is_empty() {
         return;
     }
-    git_apply(&dir, &patch);
+    for (path, bytes) in &outside {
+        std::fs::write(dir.join(path), bytes).unwrap();
+    }
 
     let (after, _, _) = check_json(&dir, &check_refs);
     assert!(
@@ -123,24 +151,12 @@ fn fix_fixture_with(name: &str, extra: &[&str], expected: &str) {
     );
     let (again, exit) = fix_diff(&dir, &args);
     assert_eq!(
-        (again.as_str(), exit),
+        (String::from_utf8_lossy(&again).as_ref(), exit),
         ("", 0),
         "a second fix changes something"
     );
 
-    // --write gives the same bytes as the patch.
-    let written = work.path().join("written");
-    copy_tree(&fixture_dir(name), &written);
-    let mut write_args = vec!["fix", "--write", "--allow-dirty"];
-    write_args.extend(arg_refs.iter().copied());
-    write_args.push(".");
-    let output = run(&written, &write_args);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    // --write gives the same bytes as the patch (and the reviewed bytes outside it).
     let applied = files(&dir);
     let written = files(&written);
     let differing: Vec<_> = applied
@@ -154,6 +170,57 @@ fn fix_fixture_with(name: &str, extra: &[&str], expected: &str) {
         differing.is_empty(),
         "fix --write differs from git apply for {differing:?}"
     );
+}
+
+/// The files `fix --write` changes that the patch leaves out (UTF-16), with the bytes written:
+/// checked against the reviewed `expected-write/<path>.expected` files of the fixture (written
+/// there with UPDATE_EXPECT=1). Only the fixture's own patch has them.
+fn outside_the_patch(
+    name: &str,
+    applied: &Path,
+    written: &Path,
+    expected: &str,
+) -> Vec<(PathBuf, Vec<u8>)> {
+    let applied = files(applied);
+    let outside: Vec<(PathBuf, Vec<u8>)> = files(written)
+        .into_iter()
+        .filter(|(path, bytes)| {
+            applied.iter().find(|(p, _)| p == path).map(|(_, b)| b) != Some(bytes)
+        })
+        .collect();
+    let folder = fixture_dir(name).join(EXPECTED_WRITE);
+    if expected != "expected-fix.patch" {
+        assert!(
+            outside.is_empty(),
+            "{name}: files outside the patch: {outside:?}"
+        );
+        return outside;
+    }
+    let reviewed = |path: &Path| folder.join(format!("{}.expected", path.display()));
+    for (path, bytes) in &outside {
+        assert_expected_bytes(&reviewed(path), bytes);
+    }
+    let mut listed = Vec::new();
+    let mut stack = vec![folder.clone()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_dir() {
+                stack.push(entry.path());
+            } else {
+                listed.push(entry.path());
+            }
+        }
+    }
+    for file in listed {
+        let known = outside.iter().any(|(path, _)| reviewed(path) == file);
+        assert!(
+            known,
+            "{} is not written by fix --write any more",
+            file.display()
+        );
+    }
+    outside
 }
 
 #[test]
@@ -265,7 +332,7 @@ fn a_legacy_using_alias_goes_with_its_last_use() {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&fixture_dir("v9-default-override").join("v8"), dir.path());
     let alias = "-using LegacyMaskinportenSettings = Altinn.ApiClients.Maskinporten.Config.MaskinportenSettings;";
-    let (patch, _) = fix_diff(dir.path(), &[]);
+    let patch = String::from_utf8(fix_diff(dir.path(), &[]).0).unwrap();
     assert!(!patch.contains(alias), "the alias is still used:\n{patch}");
     let program = dir.path().join("App/Program.cs");
     let code = std::fs::read_to_string(&program).unwrap();
@@ -277,7 +344,7 @@ fn a_legacy_using_alias_goes_with_its_last_use() {
         ),
     )
     .unwrap();
-    let (patch, _) = fix_diff(dir.path(), &[]);
+    let patch = String::from_utf8(fix_diff(dir.path(), &[]).0).unwrap();
     assert!(patch.contains(alias), "{patch}");
 }
 
@@ -367,4 +434,166 @@ fn a_hand_registered_token_service_goes_once_nothing_uses_it() {
             .starts_with("The project references other projects"),
         "{found}"
     );
+}
+
+/// `fix --write` writes a file back in its own encoding, BOM and line endings: a Windows-1252
+/// file stays Windows-1252 (its Norwegian comments byte for byte) with CRLF, a UTF-16 LE file
+/// keeps its BOM and CRLF, a UTF-16 BE file its BOM and LF; a second run changes nothing.
+#[test]
+fn fixes_are_written_in_each_files_own_encoding() {
+    let write = |dir: &Path| {
+        let output = run(dir, &["fix", "--write", "--allow-dirty", "."]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    let utf16 = |bytes: &[u8], little: bool| -> String {
+        let units: Vec<u16> = bytes
+            .chunks_exact(2)
+            .map(|p| match little {
+                true => u16::from_le_bytes([p[0], p[1]]),
+                false => u16::from_be_bytes([p[0], p[1]]),
+            })
+            .collect();
+        String::from_utf16(&units).expect("UTF-16")
+    };
+    let only_crlf = |text: &str| text.matches('\n').count() == text.matches("\r\n").count();
+
+    let work = tempfile::tempdir().unwrap();
+    copy_tree(&fixture_dir("windows-1252-source"), work.path());
+    let path = work
+        .path()
+        .join("App/Integrasjoner/FolkeregisterOppsett.cs");
+    let before = std::fs::read(&path).unwrap();
+    write(work.path());
+    let after = std::fs::read(&path).unwrap();
+    assert_ne!(before, after);
+    assert!(std::str::from_utf8(&after).is_err(), "still Windows-1252");
+    let comment = b"// Scopet m\xE5 v\xE6re tildelt Maskinporten-klienten f\xF8r dette virker i TT02 og produksjon.\r\n";
+    assert!(after.windows(comment.len()).any(|w| w == comment));
+    let text: String = after.iter().map(|&b| char::from(b)).collect();
+    assert!(only_crlf(&text));
+    assert!(text.contains("services.AddHttpClient<IFolkeregisterKlient, FolkeregisterKlient>().UseMaskinportenAuthorization(\"folkeregister:deling/offentligmedhjemmel\");\r\n"));
+    write(work.path());
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        after,
+        "a second run changes nothing"
+    );
+
+    let work = tempfile::tempdir().unwrap();
+    copy_tree(&fixture_dir("utf16-sources"), work.path());
+    let program = work.path().join("App/Program.cs");
+    let tokens = work.path().join("App/Extensions/TokenTjenester.cs");
+    write(work.path());
+    let le = std::fs::read(&program).unwrap();
+    assert_eq!(&le[..2], b"\xFF\xFE");
+    let le_text = utf16(&le[2..], true);
+    assert!(only_crlf(&le_text));
+    assert!(le_text.contains("    services.AddHttpClient(\"matrikkel\").UseMaskinportenAuthorization(\"kartverk:matrikkel.les\");\r\n"));
+    assert!(!le_text.contains("Altinn.ApiClients.Maskinporten"));
+    let be = std::fs::read(&tokens).unwrap();
+    assert_eq!(&be[..2], b"\xFE\xFF");
+    let be_text = utf16(&be[2..], false);
+    assert!(!be_text.contains('\r'));
+    assert!(
+        be_text
+            .contains("            // Én instans per forespørsel\n            return services;\n")
+    );
+    write(work.path());
+    assert_eq!(std::fs::read(&program).unwrap(), le);
+    assert_eq!(std::fs::read(&tokens).unwrap(), be);
+}
+
+/// The edits in the JSON and SARIF reports are offsets in each file's own bytes: applying them
+/// to the bytes (the replacement written in the `encoding` the edit names) gives what
+/// `fix --write` writes.
+#[test]
+fn report_edits_are_offsets_in_the_files_own_bytes() {
+    for name in ["windows-1252-source", "utf16-sources"] {
+        let work = tempfile::tempdir().unwrap();
+        copy_tree(&fixture_dir(name), work.path());
+        let (report, _, _) = check_json(work.path(), &[]);
+        let mut edits: Vec<(String, usize, usize, String, String)> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f["fix"]["edits"].as_array())
+            .flatten()
+            .map(|e| {
+                (
+                    e["path"].as_str().unwrap().to_string(),
+                    e["start_byte"].as_u64().unwrap() as usize,
+                    e["end_byte"].as_u64().unwrap() as usize,
+                    e["replacement"].as_str().unwrap().to_string(),
+                    e["encoding"].as_str().unwrap_or("UTF-8").to_string(),
+                )
+            })
+            .collect();
+        edits.sort_by(|a, b| (&b.0, b.1, b.2).cmp(&(&a.0, a.1, a.2)));
+        edits.dedup();
+        let sarif = run(work.path(), &["check", "--format", "sarif", "."]);
+        let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+        let regions: Vec<(u64, u64)> = sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|r| r["fixes"][0]["artifactChanges"].as_array())
+            .flatten()
+            .flat_map(|c| c["replacements"].as_array().unwrap())
+            .map(|r| {
+                let region = &r["deletedRegion"];
+                let start = region["byteOffset"].as_u64().unwrap();
+                (start, start + region["byteLength"].as_u64().unwrap())
+            })
+            .collect();
+        let mut by_hand: std::collections::BTreeMap<String, Vec<u8>> = Default::default();
+        for (path, start, end, replacement, encoding) in &edits {
+            assert!(
+                regions.contains(&(*start as u64, *end as u64)),
+                "{path} {start}..{end} is not a SARIF region"
+            );
+            let bytes = by_hand
+                .entry(path.clone())
+                .or_insert_with(|| std::fs::read(work.path().join(path)).unwrap());
+            let encoded: Vec<u8> = match encoding.as_str() {
+                "UTF-16LE" => replacement
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes)
+                    .collect(),
+                "UTF-16BE" => replacement
+                    .encode_utf16()
+                    .flat_map(u16::to_be_bytes)
+                    .collect(),
+                "windows-1252" => replacement
+                    .chars()
+                    .map(|c| u8::try_from(u32::from(c)).unwrap())
+                    .collect(),
+                _ => replacement.as_bytes().to_vec(),
+            };
+            bytes.splice(start..end, encoded);
+        }
+        let encodings: Vec<&str> = sarif["runs"][0]["artifacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["encoding"].as_str().unwrap())
+            .collect();
+        let expected_encodings: &[&str] = match name {
+            "windows-1252-source" => &["windows-1252"],
+            _ => &["UTF-16BE", "UTF-16LE"],
+        };
+        assert_eq!(encodings, expected_encodings);
+        let output = run(work.path(), &["fix", "--write", "--allow-dirty", "."]);
+        assert_eq!(output.status.code(), Some(0));
+        for (path, bytes) in by_hand {
+            assert!(
+                std::fs::read(work.path().join(&path)).unwrap() == bytes,
+                "{name}: {path} differs"
+            );
+        }
+    }
 }

@@ -81,6 +81,7 @@ fixtures! {
     token_service_leftover => "token-service-leftover",
     typed3_section => "typed3-section",
     unsupported_settings_lambda => "unsupported-settings-lambda",
+    utf16_sources => "utf16-sources",
     v7_app_clean => "v7-app-clean",
     vendored_app_lib => "vendored-app-lib",
     v9_central_package_management => "v9-central-package-management",
@@ -89,6 +90,7 @@ fixtures! {
     v9_keep => "v9-keep",
     v9_keep_env => "v9-keep-env",
     v9_legacy_registrations => "v9-legacy-registrations",
+    windows_1252_source => "windows-1252-source",
     with_expression_settings => "with-expression-settings",
     wrapper_helpers => "wrapper-helpers",
 }

@@ -8,7 +8,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use maskinporten_migrate::config::Config;
-use maskinporten_migrate::core::SourceFile;
+use maskinporten_migrate::core::source::decode;
+use maskinporten_migrate::core::{Fallback, SourceFile};
 use maskinporten_migrate::edit::{self, Edit};
 use maskinporten_migrate::engine::{self, Limits, Progress};
 use maskinporten_migrate::facts::external::External;
@@ -16,18 +17,28 @@ use maskinporten_migrate::facts::{appsettings, csharp, policy, prefilter};
 use maskinporten_migrate::fixes::{self, run::Selection, validate};
 use maskinporten_migrate::rules::suppressions;
 
-/// Separates the files of one `pipeline` input (a byte UTF-8 text never holds).
+/// Separates the files of one `pipeline` input (a byte UTF-8 text never holds; so the pipeline
+/// target sees UTF-8 and Windows-1252 files, never UTF-16 ones, whose BOMs hold it).
 pub const SEPARATOR: u8 = 0xFF;
 
 fn text_of(data: &[u8]) -> Option<&str> {
     std::str::from_utf8(data).ok()
 }
 
-/// A file as the pipeline reads it (BOM and all).
+/// A file as the pipeline reads a file of the tree: decoded by its BOM (UTF-8, UTF-16), else
+/// UTF-8, else Windows-1252; spans into the decoded text, a map to the file's own bytes.
 fn source(path: &str, data: &[u8]) -> Option<Arc<SourceFile>> {
-    SourceFile::from_bytes(Path::new(path), data.to_vec())
-        .ok()
-        .map(Arc::new)
+    let decoded = decode(data.to_vec(), Fallback::Windows1252).ok()?;
+    let file = SourceFile::decoded(Path::new(path), decoded).ok()?;
+    // The end of the text is the end of the file's bytes, and the text encodes back to them.
+    let end = file.text_offset() + file.text.len();
+    assert_eq!(file.file_offset(end), data.len(), "the end of the text");
+    assert_eq!(
+        file.encode(&file.text).as_deref(),
+        Ok(data),
+        "decoding and encoding again changes the bytes"
+    );
+    Some(Arc::new(file))
 }
 
 /// C# fact extraction and the start-up walk: every fact points inside the file.
@@ -89,7 +100,7 @@ pub fn appsettings(data: &[u8]) {
             let edits = edit::json::remove_keys(&settings, section, keys);
             let refs: Vec<&Edit> = edits.iter().collect();
             let after = edit::apply_edits(&file, &refs);
-            let reparsed = SourceFile::from_text(&file.path, after.clone(), file.bom);
+            let reparsed = SourceFile::from_text(&file.path, after.clone(), file.text_offset() > 0);
             if let Err(e) = appsettings::parse(Arc::new(reparsed)) {
                 panic!("removing {keys:?} from {section} broke the file: {e}\n{after}");
             }
@@ -114,7 +125,7 @@ pub fn policy(data: &[u8]) {
     let at = parsed.insert_at - file.text_offset();
     let mut after = file.text.clone();
     after.insert_str(at, &rule);
-    let reparsed = SourceFile::from_text(&file.path, after.clone(), file.bom);
+    let reparsed = SourceFile::from_text(&file.path, after.clone(), file.text_offset() > 0);
     match policy::parse(&reparsed) {
         Ok(again) => {
             let still = policy::grants::missing_org_actions_for(&again, None, &actions);
@@ -214,7 +225,9 @@ pub fn pipeline(data: &[u8]) {
         return;
     }
     for change in &run.applied.changes {
-        std::fs::write(&change.file.path, change.bytes()).unwrap();
+        // The engine drops a fix that writes what the file's encoding cannot hold.
+        let bytes = change.bytes().expect("a change fits the file's encoding");
+        std::fs::write(&change.file.path, bytes).unwrap();
     }
     let mut after = analyze(root);
     let (was, now) = (errors_in(&before), errors_in(&after));

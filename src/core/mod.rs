@@ -16,4 +16,4 @@ pub use code::Code;
 pub use problem::InputProblem;
 pub use severity::Severity;
 pub use site::Site;
-pub use source::{Position, ReadError, SourceFile, Span, display_path};
+pub use source::{Encoding, Fallback, Position, ReadError, SourceFile, Span, display_path};

@@ -469,12 +469,10 @@ fn load_project(
     let layout = has_app_layout(&dir);
     let Some((file, parsed)) = read_msbuild(csproj, props.max_file_size, problems) else {
         // The text, for pointing at the project (empty when it could not be read at all).
-        let text = crate::core::source::read_regular(csproj, props.max_file_size)
-            .ok()
-            .and_then(|bytes| String::from_utf8(bytes).ok())
-            .unwrap_or_default();
+        let file = SourceFile::read_limited(csproj, props.max_file_size)
+            .unwrap_or_else(|_| SourceFile::from_text(csproj, String::new(), false));
         return Some(Project {
-            csproj: Arc::new(SourceFile::from_text(csproj, text, false)),
+            csproj: Arc::new(file),
             dir,
             kind: ProjectKind::Unreadable,
             evidence: layout.then_some(Evidence::AppLayout).into_iter().collect(),

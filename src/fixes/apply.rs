@@ -24,14 +24,11 @@ pub struct Change {
 }
 
 impl Change {
-    /// The new file content as bytes, BOM included when the original had one.
-    pub fn bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.text.len() + 3);
-        if self.file.bom {
-            out.extend_from_slice(b"\xEF\xBB\xBF");
-        }
-        out.extend_from_slice(self.text.as_bytes());
-        out
+    /// The new file content as bytes: in the file's own encoding, with its BOM when it had
+    /// one; the first character the encoding cannot hold when there is one (the engine drops
+    /// such fixes, so a change never has one).
+    pub fn bytes(&self) -> Result<Vec<u8>, char> {
+        self.file.encode(&self.text)
     }
 }
 
@@ -54,6 +51,7 @@ pub fn apply(findings: &mut [Finding], wanted: impl Fn(&Finding) -> bool) -> App
         .filter(|&i| findings[i].fix.is_some() && wanted(&findings[i]))
         .collect();
     let (kept, mut dropped) = without_overlaps(findings, &selected);
+    let kept = keep_encodable(findings, kept, &mut dropped);
     let mut accepted = vec![false; findings.len()];
     for i in kept {
         accepted[i] = true;
@@ -153,6 +151,38 @@ fn without_overlaps(
         }
     }
     (kept, dropped)
+}
+
+/// Drops the fixes that would write a character the file's encoding cannot hold (a
+/// Windows-1252 file is never transcoded to make room for it).
+fn keep_encodable(
+    findings: &[Finding],
+    kept: Vec<usize>,
+    dropped: &mut Vec<(usize, String)>,
+) -> Vec<usize> {
+    kept.into_iter()
+        .filter(|&i| {
+            let clash = edits_of(&findings[i]).iter().find_map(|e| {
+                let file = &e.site.file;
+                file.encoding
+                    .first_unencodable(&e.replacement)
+                    .map(|c| (file, c))
+            });
+            let Some((file, c)) = clash else {
+                return true;
+            };
+            dropped.push((
+                i,
+                format!(
+                    "{} is saved as {}, which cannot hold the character `{c}` (U+{:04X}) the fix writes; the file is not converted to another encoding, so the fix is left out (save the file as UTF-8 to have it applied).",
+                    file.display,
+                    file.encoding.name(),
+                    u32::from(c)
+                ),
+            ));
+            false
+        })
+        .collect()
 }
 
 /// Adds the fixes rules derive from the accepted ones, rule by rule in catalogue order (a
@@ -382,7 +412,32 @@ mod tests {
             finding(&f, Code::MP102, &[((7, 8), "CC")]),
         ];
         let applied = apply(&mut findings, |_| true);
-        assert_eq!(applied.changes[0].bytes(), b"\xEF\xBB\xBFAA b CC");
+        assert_eq!(applied.changes[0].bytes().unwrap(), b"\xEF\xBB\xBFAA b CC");
+    }
+
+    #[test]
+    fn a_fix_a_windows_1252_file_cannot_hold_is_dropped_and_the_file_stays_in_its_encoding() {
+        let bytes = b"// s\xF8knad\r\nx.Old();\r\ny.Old();\r\n".to_vec();
+        let decoded = crate::core::source::decode(bytes, crate::core::Fallback::Windows1252);
+        let f = Arc::new(SourceFile::decoded(Path::new("a.cs"), decoded.unwrap()).unwrap());
+        let x = f.text.find("x.Old").unwrap();
+        let y = f.text.find("y.Old").unwrap();
+        let mut findings = vec![
+            finding(&f, Code::MP101, &[((x, x + 7), "x.New(/* → ny */)")]),
+            finding(&f, Code::MP102, &[((y, y + 7), "y.New(/* ny */)")]),
+        ];
+        let applied = apply(&mut findings, |_| true);
+        assert_eq!(applied.fixed, [1]);
+        assert_eq!(
+            findings[0].fix_withheld.as_deref(),
+            Some(
+                "a.cs is saved as windows-1252, which cannot hold the character `→` (U+2192) the fix writes; the file is not converted to another encoding, so the fix is left out (save the file as UTF-8 to have it applied)."
+            )
+        );
+        assert_eq!(
+            applied.changes[0].bytes().unwrap(),
+            b"// s\xF8knad\r\nx.Old();\r\ny.New(/* ny */);\r\n"
+        );
     }
 
     #[test]

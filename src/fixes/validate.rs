@@ -13,7 +13,7 @@ pub fn errors(file: &SourceFile, text: &str) -> usize {
         .and_then(|n| n.to_str())
         .unwrap_or_default()
         .to_ascii_lowercase();
-    let candidate = || SourceFile::from_text(&file.path, text.to_string(), file.bom);
+    let candidate = || SourceFile::from_text(&file.path, text.to_string(), file.text_offset() > 0);
     if name.ends_with(".cs") {
         csharp_errors(text)
     } else if name.ends_with(".json") {

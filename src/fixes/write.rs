@@ -175,7 +175,20 @@ pub struct Written {
 pub fn write_all(changes: &[&Change]) -> Written {
     let mut written = Written::default();
     for change in changes {
-        match crate::core::write::write_whole(&change.file.path, &change.bytes()) {
+        let bytes = match change.bytes() {
+            Ok(bytes) => bytes,
+            Err(c) => {
+                written.failed.push((
+                    change.file.display.clone(),
+                    format!(
+                        "the file is saved as {}, which cannot hold `{c}`; it is not converted",
+                        change.file.encoding.name()
+                    ),
+                ));
+                continue;
+            }
+        };
+        match crate::core::write::write_whole(&change.file.path, &bytes) {
             Ok(()) => written.done.push(change.file.display.clone()),
             Err(e) => written
                 .failed

@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use super::{InputProblem, Outcome, Summary};
-use crate::core::Severity;
 use crate::core::Site;
+use crate::core::{Encoding, Severity};
 use crate::discover::ProjectKind;
 use crate::edit::Safety;
 use crate::rules::Finding;
@@ -69,9 +69,13 @@ struct RelatedJson<'a> {
 #[derive(Serialize)]
 struct EditJson<'a> {
     path: &'a str,
+    /// Offsets in the file's own bytes (its BOM included).
     start_byte: usize,
     end_byte: usize,
     replacement: &'a str,
+    /// The file's encoding when it is not UTF-8: the replacement is written in it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    encoding: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -117,11 +121,15 @@ fn finding(f: &Finding) -> FindingJson<'_> {
             edits: fix
                 .edits
                 .iter()
-                .map(|e| EditJson {
-                    path: &e.site.file.display,
-                    start_byte: e.site.span.start,
-                    end_byte: e.site.span.end,
-                    replacement: &e.replacement,
+                .map(|e| {
+                    let file = &e.site.file;
+                    EditJson {
+                        path: &file.display,
+                        start_byte: file.file_offset(e.site.span.start),
+                        end_byte: file.file_offset(e.site.span.end),
+                        replacement: &e.replacement,
+                        encoding: (file.encoding != Encoding::Utf8).then(|| file.encoding.name()),
+                    }
                 })
                 .collect(),
         }),

@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::{Outcome, patch, plan};
+use crate::core::Encoding;
 use crate::rules::{Finding, RULES};
 
 pub fn render(outcome: &Outcome) -> String {
@@ -164,7 +165,7 @@ fn patch_block(outcome: &Outcome, findings: &[&Finding]) -> String {
         .filter(|c| files.contains(c.file.path.as_path()))
         .cloned()
         .collect();
-    let (diff, hidden) = patch::render(&changes, outcome.root);
+    let (diff, omitted) = patch::render_text(&changes, outcome.root);
     let mut out = String::new();
     if !diff.is_empty() {
         out.push_str("\n### Proposed patch\n\n```diff\n");
@@ -174,9 +175,24 @@ fn patch_block(outcome: &Outcome, findings: &[&Finding]) -> String {
         }
         out.push_str("```\n");
     }
-    for path in hidden {
+    for left in omitted {
         out.push_str(&format!(
-            "\nThe change to `{path}` is not shown: its lines hold a secret value. Apply it with `fix --write` and review it locally.\n"
+            "\nThe change to `{}` is not shown: its lines hold a secret value. Apply it with `fix --write` and review it locally.\n",
+            left.path
+        ));
+    }
+    let shown =
+        |c: &&crate::fixes::apply::Change| !diff.is_empty() && c.file.encoding != Encoding::Utf8;
+    for change in changes.iter().filter(shown) {
+        let how = if change.file.encoding.fits_a_text_patch() {
+            "`fix --diff` prints the patch in the file's own bytes"
+        } else {
+            "`git apply` cannot apply a text patch to it; `fix --write` applies the change and keeps the encoding"
+        };
+        out.push_str(&format!(
+            "\n`{}` is saved as {}: the diff above shows its text; {how}.\n",
+            outcome.root.relative(&change.file.path),
+            change.file.encoding.name()
         ));
     }
     out

@@ -1,77 +1,164 @@
 //! The patch `fix --diff` prints: one unified diff per changed file, paths relative to the
 //! repository root with `a/` and `b/` prefixes (so `git apply` reads it from any folder of the
 //! repository), exactly as `git diff` writes them (names with special characters C-quoted, a TAB
-//! after a name with a space). Lines
-//! end at `\n` only, as in git (a lone CR is part of its line); line endings and a BOM are part
-//! of the lines, so the patch reproduces them exactly.
+//! after a name with a space). Lines end at `\n` only, as in git (a lone CR is part of its
+//! line); line endings and a BOM are part of the lines, and each line is in the file's own
+//! encoding (a Windows-1252 file's lines are Windows-1252 bytes, as `git diff` shows them), so
+//! the patch reproduces the file exactly. A UTF-16 file cannot travel in a text patch (its line
+//! ends are two bytes, one of them NUL): it is left out, and `fix --write` writes it. The
+//! Markdown report shows every change as text, for reading.
 
 use std::path::{Component, Path};
 
 use similar::{ChangeTag, TextDiff};
 
 use super::redact;
+use crate::core::Encoding;
 use crate::core::paths::{RepoRoot, canonical};
 use crate::fixes::apply::Change;
 
 /// Lines of context around each change.
 const CONTEXT: usize = 3;
 
-/// The patch; a file whose hunks would show a secret value (a key, a password) is left out with
-/// a comment line saying so, and named in the returned list.
-pub fn render(changes: &[Change], root: &RepoRoot) -> (String, Vec<String>) {
-    let mut out = String::new();
-    let mut withheld = Vec::new();
-    for change in changes {
-        let before = with_bom(change.file.bom, &change.file.text);
-        let after = with_bom(change.file.bom, &change.text);
-        if before == after {
-            continue;
-        }
-        let hunks = hunks(&before, &after);
-        if redact::shows_secret(&hunks) {
-            withheld.push(change.file.display.clone());
-            continue;
-        }
-        let name = git_path(&change.file.path, root);
-        let (a, b) = (quoted("a/", &name), quoted("b/", &name));
-        // git ends a name that has a space with a TAB on the ---/+++ lines.
-        let tab = if a.starts_with('"') || !name.contains(&b' ') {
-            ""
-        } else {
-            "\t"
-        };
-        out.push_str(&format!("diff --git {a} {b}\n--- {a}{tab}\n+++ {b}{tab}\n"));
-        out.push_str(&hunks);
-    }
-    (out, withheld)
+/// Why a change is not in the patch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeftOut {
+    /// Its lines would show a secret value (a key, a password).
+    Secret,
+    /// The file's encoding does not fit a text patch (UTF-16).
+    Encoding(Encoding),
 }
 
-/// The hunks of a unified diff between two texts, split into lines at `\n` only.
-fn hunks(before: &str, after: &str) -> String {
+/// A file whose change is not in the patch, and why.
+#[derive(Debug, Clone)]
+pub struct Omitted {
+    pub path: String,
+    pub why: LeftOut,
+}
+
+/// The patch for `git apply`, as bytes: each file's lines in its own encoding.
+pub fn render(changes: &[Change], root: &RepoRoot) -> (Vec<u8>, Vec<Omitted>) {
+    let mut out = Vec::new();
+    let mut omitted = Vec::new();
+    for change in changes {
+        let Some(text) = readable(change, root, &mut omitted) else {
+            continue;
+        };
+        let encoding = change.file.encoding;
+        if !encoding.fits_a_text_patch() {
+            omitted.push(Omitted {
+                path: change.file.display.clone(),
+                why: LeftOut::Encoding(encoding),
+            });
+            continue;
+        }
+        if encoding == Encoding::Utf8 {
+            out.extend_from_slice(text.as_bytes());
+        } else {
+            // The engine drops fixes that write what the encoding cannot hold, and the rest
+            // of the lines come from the file.
+            out.extend_from_slice(header(change, root).as_bytes());
+            out.extend(file_hunks(change, &|line| {
+                encoding
+                    .encode(line)
+                    .unwrap_or_else(|_| line.as_bytes().to_vec())
+            }));
+        }
+    }
+    (out, omitted)
+}
+
+/// The patch as text, for reading (the Markdown report): every file's diff in UTF-8, also the
+/// files a patch for `git apply` leaves out for their encoding.
+pub fn render_text(changes: &[Change], root: &RepoRoot) -> (String, Vec<Omitted>) {
+    let mut out = String::new();
+    let mut omitted = Vec::new();
+    for change in changes {
+        if let Some(text) = readable(change, root, &mut omitted) {
+            out.push_str(&text);
+        }
+    }
+    (out, omitted)
+}
+
+/// The file's diff as UTF-8 text, unless nothing changed or its lines show a secret.
+fn readable(change: &Change, root: &RepoRoot, omitted: &mut Vec<Omitted>) -> Option<String> {
+    let hunks = file_hunks(change, &|line| line.as_bytes().to_vec());
+    if hunks.is_empty() {
+        return None;
+    }
+    let hunks = String::from_utf8(hunks).expect("the text diff is UTF-8");
+    if redact::shows_secret(&hunks) {
+        omitted.push(Omitted {
+            path: change.file.display.clone(),
+            why: LeftOut::Secret,
+        });
+        return None;
+    }
+    Some(header(change, root) + &hunks)
+}
+
+/// The `diff --git`, `---` and `+++` lines as `git diff` writes them.
+fn header(change: &Change, root: &RepoRoot) -> String {
+    let name = git_path(&change.file.path, root);
+    let (a, b) = (quoted("a/", &name), quoted("b/", &name));
+    // git ends a name that has a space with a TAB on the ---/+++ lines.
+    let tab = if a.starts_with('"') || !name.contains(&b' ') {
+        ""
+    } else {
+        "\t"
+    };
+    format!("diff --git {a} {b}\n--- {a}{tab}\n+++ {b}{tab}\n")
+}
+
+/// One file's hunks, each line's text written by `encode`; empty when nothing changed.
+fn file_hunks(change: &Change, encode: &dyn Fn(&str) -> Vec<u8>) -> Vec<u8> {
+    // The BOM of a UTF-8 file is part of its first line (UTF-16 files are not patched).
+    let with_bom = |text: &str| {
+        if change.file.text_offset() > 0 {
+            format!("\u{feff}{text}")
+        } else {
+            text.to_string()
+        }
+    };
+    let before = with_bom(&change.file.text);
+    let after = with_bom(&change.text);
+    if before == after {
+        return Vec::new();
+    }
+    hunks(&before, &after, encode)
+}
+
+/// The hunks of a unified diff between two texts, split into lines at `\n` only, each line's
+/// text written by `encode`.
+fn hunks(before: &str, after: &str, encode: &dyn Fn(&str) -> Vec<u8>) -> Vec<u8> {
     let old: Vec<&str> = before.split_inclusive('\n').collect();
     let new: Vec<&str> = after.split_inclusive('\n').collect();
     let diff = TextDiff::configure().diff_slices(&old, &new);
-    let mut out = String::new();
+    let mut out = Vec::new();
     for group in diff.grouped_ops(CONTEXT) {
         let (Some(first), Some(last)) = (group.first(), group.last()) else {
             continue;
         };
-        out.push_str(&format!(
-            "@@ -{} +{} @@\n",
-            range(first.old_range().start, last.old_range().end),
-            range(first.new_range().start, last.new_range().end)
-        ));
+        out.extend(
+            format!(
+                "@@ -{} +{} @@\n",
+                range(first.old_range().start, last.old_range().end),
+                range(first.new_range().start, last.new_range().end)
+            )
+            .bytes(),
+        );
         for op in &group {
             for change in diff.iter_changes(op) {
                 out.push(match change.tag() {
-                    ChangeTag::Equal => ' ',
-                    ChangeTag::Delete => '-',
-                    ChangeTag::Insert => '+',
+                    ChangeTag::Equal => b' ',
+                    ChangeTag::Delete => b'-',
+                    ChangeTag::Insert => b'+',
                 });
                 let line = change.value();
-                out.push_str(line);
+                out.extend(encode(line));
                 if !line.ends_with('\n') {
-                    out.push_str("\n\\ No newline at end of file\n");
+                    out.extend_from_slice(b"\n\\ No newline at end of file\n");
                 }
             }
         }
@@ -161,14 +248,6 @@ fn quoted(prefix: &str, name: &[u8]) -> String {
     out
 }
 
-fn with_bom(bom: bool, text: &str) -> String {
-    if bom {
-        format!("\u{feff}{text}")
-    } else {
-        text.to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,9 +266,12 @@ mod tests {
 
     #[test]
     fn a_lone_cr_is_part_of_its_line() {
-        let patch = hunks("a\rb\nc\n", "a\rB\nc\n");
+        let text_hunks = |before: &str, after: &str| {
+            String::from_utf8(hunks(before, after, &|line| line.as_bytes().to_vec())).unwrap()
+        };
+        let patch = text_hunks("a\rb\nc\n", "a\rB\nc\n");
         assert_eq!(patch, "@@ -1,2 +1,2 @@\n-a\rb\n+a\rB\n c\n");
-        let cr_only = hunks("a\rb\r", "a\rB\r");
+        let cr_only = text_hunks("a\rb\r", "a\rB\r");
         assert_eq!(
             cr_only,
             "@@ -1 +1 @@\n-a\rb\r\n\\ No newline at end of file\n+a\rB\r\n\\ No newline at end of file\n"

@@ -1,13 +1,14 @@
 //! `--format sarif`: SARIF 2.1.0 for code scanning (GitHub and others): the tool's rules with
 //! their documentation, results with locations, related locations, fingerprints, and the fix's
-//! edits as `fixes[].artifactChanges[].replacements` (byte regions of the file as it is). URIs
-//! are relative to the repository root (`%SRCROOT%`), as code scanning expects.
+//! edits as `fixes[].artifactChanges[].replacements` (byte regions of the file's own bytes; a
+//! file that is not UTF-8 is listed under `artifacts` with its encoding). URIs are relative to
+//! the repository root (`%SRCROOT%`), as code scanning expects.
 
 use serde_json::{Value, json};
 
 use super::Outcome;
-use crate::core::Site;
 use crate::core::paths::RepoRoot;
+use crate::core::{Encoding, Site};
 use crate::rules::fingerprint;
 use crate::rules::{Finding, RULES, Severity};
 
@@ -106,11 +107,10 @@ fn result(f: &Finding, root: &RepoRoot) -> Value {
                     .iter()
                     .filter(|e| e.site.file.path == *path)
                     .map(|e| {
+                        let start = e.site.file.file_offset(e.site.span.start);
+                        let end = e.site.file.file_offset(e.site.span.end);
                         json!({
-                            "deletedRegion": {
-                                "byteOffset": e.site.span.start,
-                                "byteLength": e.site.span.end - e.site.span.start,
-                            },
+                            "deletedRegion": { "byteOffset": start, "byteLength": end - start },
                             "insertedContent": { "text": e.replacement },
                         })
                     })
@@ -152,8 +152,32 @@ fn invocation(outcome: &Outcome) -> Value {
     })
 }
 
+/// The files a fix edits that are not UTF-8, with their encoding: a consumer writes
+/// `insertedContent` in it (the byte regions are the file's own bytes).
+fn artifacts(outcome: &Outcome) -> Vec<Value> {
+    let mut seen: Vec<&std::path::Path> = Vec::new();
+    let mut out = Vec::new();
+    let edits = outcome
+        .findings
+        .iter()
+        .filter_map(|f| f.fix.as_ref())
+        .flat_map(|fix| &fix.edits);
+    for edit in edits {
+        let file = &edit.site.file;
+        if file.encoding == Encoding::Utf8 || seen.contains(&file.path.as_path()) {
+            continue;
+        }
+        seen.push(&file.path);
+        out.push(json!({
+            "location": { "uri": uri(&outcome.root.relative(&file.path)), "uriBaseId": "%SRCROOT%" },
+            "encoding": file.encoding.name(),
+        }));
+    }
+    out
+}
+
 pub fn render(outcome: &Outcome) -> String {
-    let document = json!({
+    let mut document = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
@@ -169,5 +193,9 @@ pub fn render(outcome: &Outcome) -> String {
             "results": outcome.findings.iter().map(|f| result(f, outcome.root)).collect::<Vec<_>>(),
         }],
     });
+    let artifacts = artifacts(outcome);
+    if !artifacts.is_empty() {
+        document["runs"][0]["artifacts"] = Value::Array(artifacts);
+    }
     serde_json::to_string_pretty(&document).expect("the SARIF log serialises") + "\n"
 }

@@ -151,18 +151,29 @@ pub fn compact(report: &Value, exit: i32) -> String {
 
 /// Compares `actual` with the file, or rewrites the file when UPDATE_EXPECT=1.
 pub fn assert_expected(path: &Path, actual: &str) {
+    assert_expected_bytes(path, actual.as_bytes());
+}
+
+/// `assert_expected` for bytes: a patch whose lines keep each file's own encoding.
+pub fn assert_expected_bytes(path: &Path, actual: &[u8]) {
     if std::env::var_os("UPDATE_EXPECT").is_some() {
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder).expect("the folder is made");
+        }
         std::fs::write(path, actual).expect("the expectation is written");
         return;
     }
-    let expected = std::fs::read_to_string(path).unwrap_or_else(|_| {
+    let expected = std::fs::read(path).unwrap_or_else(|_| {
         panic!(
             "{} is missing; run with UPDATE_EXPECT=1 to create it, then review it",
             path.display()
         )
     });
     if expected != actual {
-        let diff = similar_diff(&expected, actual);
+        let diff = similar_diff(
+            &String::from_utf8_lossy(&expected),
+            &String::from_utf8_lossy(actual),
+        );
         panic!(
             "{} differs (UPDATE_EXPECT=1 rewrites it):\n{diff}",
             path.display()

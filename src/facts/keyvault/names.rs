@@ -8,6 +8,8 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::{KeyVaultError, SecretName};
+use crate::core::Fallback;
+use crate::core::source::decode;
 
 /// Longest Key Vault object name.
 const MAX_NAME_LEN: usize = 127;
@@ -30,7 +32,8 @@ const MAX_NAME_LEN: usize = 127;
 pub fn read_names_file(path: &Path) -> Result<Vec<SecretName>, KeyVaultError> {
     let bytes = std::fs::read(path)
         .map_err(|err| KeyVaultError::names_file(path, &format!("cannot be read: {err}")))?;
-    let text = decode(&bytes).ok_or_else(|| {
+    // UTF-8 (BOM optional) or UTF-16 with a BOM: PowerShell's `>` writes UTF-16.
+    let text = decode(bytes, Fallback::None).map(|d| d.text).map_err(|_| {
         KeyVaultError::names_file(path, "is not UTF-8 or UTF-16 text (with a byte order mark)")
     })?;
     let names = if looks_like_json(&text) {
@@ -39,27 +42,6 @@ pub fn read_names_file(path: &Path) -> Result<Vec<SecretName>, KeyVaultError> {
         names_from_lines(&text).map_err(|problem| KeyVaultError::names_file(path, &problem))?
     };
     Ok(dedup(names))
-}
-
-/// Decodes UTF-8 (BOM optional) or UTF-16 with a BOM; `None` for anything else.
-fn decode(bytes: &[u8]) -> Option<String> {
-    match bytes {
-        [0xEF, 0xBB, 0xBF, rest @ ..] => String::from_utf8(rest.to_vec()).ok(),
-        [0xFF, 0xFE, rest @ ..] => utf16(rest, u16::from_le_bytes),
-        [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes),
-        _ => String::from_utf8(bytes.to_vec()).ok(),
-    }
-}
-
-fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Option<String> {
-    if !bytes.len().is_multiple_of(2) {
-        return None;
-    }
-    let units: Vec<u16> = bytes
-        .chunks_exact(2)
-        .map(|pair| unit([pair[0], pair[1]]))
-        .collect();
-    String::from_utf16(&units).ok()
 }
 
 /// A name never starts with `[` or `{`, so those mean JSON.
