@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use super::VersionModel;
 use crate::core::catalogue::DEFAULT_SECTION;
-use crate::core::{Code, Site};
+use crate::core::{Code, Regions, Site};
 use crate::facts::appsettings::AppSettingsFile;
 use crate::facts::model::{
     ClientOverrideArgument, CodeRead, RegistrationKind, SettingsSource, TokenServiceUse,
@@ -221,29 +221,32 @@ fn reads_path(read: &CodeRead, path: &str) -> bool {
 /// by hand (MP107); a read binding the built-in settings type is the built-in binding.
 fn staying_code_reads(facts: &ProjectFacts, migrates: &[bool]) -> Vec<CodeRead> {
     // The legacy options are counted among the readers migrated by hand.
-    let owned: Vec<&Site> = facts
-        .registrations
-        .iter()
-        .map(|r| &r.site)
-        .chain(facts.legacy_options.iter().map(|o| &o.site))
-        .collect();
-    let mut removed: Vec<(&std::path::Path, crate::core::Span)> = Vec::new();
-    for r in facts.registrations.iter().filter(|r| migrates[r.id]) {
-        if let Some((SettingsSource::Variable { removable, .. }, _)) = &r.settings {
-            removed.extend(removable.iter().map(|s| (r.site.file.path.as_path(), *s)));
-        }
-    }
-    let within = |read: &CodeRead, file: &std::path::Path, span: crate::core::Span| {
-        read.site.file.path == file
-            && span.start <= read.site.span.start
-            && read.site.span.end <= span.end
-    };
+    let owned = Regions::of_sites(
+        facts
+            .registrations
+            .iter()
+            .map(|r| &r.site)
+            .chain(facts.legacy_options.iter().map(|o| &o.site)),
+    );
+    let removed = Regions::new(
+        facts
+            .registrations
+            .iter()
+            .filter(|r| migrates[r.id])
+            .filter_map(|r| match &r.settings {
+                Some((SettingsSource::Variable { removable, .. }, _)) => {
+                    Some(removable.iter().map(|s| (r.site.file.path.as_path(), *s)))
+                }
+                _ => None,
+            })
+            .flatten(),
+    );
     facts
         .code_reads
         .iter()
         .filter(|read| !read.binds_builtin_settings)
-        .filter(|read| !owned.iter().any(|o| within(read, &o.file.path, o.span)))
-        .filter(|read| !removed.iter().any(|(f, s)| within(read, f, *s)))
+        .filter(|read| !owned.hold(&read.site.file.path, read.site.span))
+        .filter(|read| !removed.hold(&read.site.file.path, read.site.span))
         .cloned()
         .collect()
 }

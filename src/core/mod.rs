@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod code;
 pub mod paths;
 pub mod problem;
+pub mod regions;
 pub mod severity;
 pub mod site;
 pub mod source;
@@ -14,6 +15,7 @@ pub mod write;
 
 pub use code::Code;
 pub use problem::InputProblem;
+pub use regions::Regions;
 pub use severity::Severity;
 pub use site::Site;
 pub use source::{Encoding, Fallback, Position, ReadError, SourceFile, Span, display_path};

@@ -2,7 +2,7 @@
 //! The rule's documentation is `RULE.doc` below, served by `maskinporten-migrate explain MP108`.
 
 use super::{Code, Context, Finding, FixState, Rule, Severity};
-use crate::core::{Site, Span};
+use crate::core::{Regions, Site, Span};
 use crate::edit::{Edit, Fix, text};
 
 pub static RULE: Rule = Rule {
@@ -43,20 +43,7 @@ tool says which fixes it waits for instead of removing a using that is still nee
 
 fn check(context: &Context, out: &mut Vec<Finding>) {
     // The registrations of each file: a use inside one goes when it is migrated.
-    let in_registration = |site: &crate::core::Site, span: &Span| {
-        context.facts.registrations.iter().any(|r| {
-            r.site.file.path == site.file.path
-                && r.site.span.start <= span.start
-                && span.end <= r.site.span.end
-        })
-    };
-    let file_uses = |path: &std::path::Path| {
-        context
-            .facts
-            .registrations
-            .iter()
-            .any(|r| r.site.file.path == path)
-    };
+    let registrations = Regions::of_sites(context.facts.registrations.iter().map(|r| &r.site));
     let why = if context.is_v9() {
         format!(
             "Altinn.App 9 no longer brings the package, so it compiles only with the project's own PackageReference ({})",
@@ -73,13 +60,13 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
         let outside_registrations = using
             .uses
             .iter()
-            .find(|span| !in_registration(&using.site, span));
+            .find(|span| !registrations.hold(&using.site.file.path, **span));
         let withheld = if let Some(first) = outside_registrations {
             format!(
                 "The file still uses a name it imports (line {}); the using goes once nothing does.",
                 using.site.file.position(first.start).line
             )
-        } else if file_uses(&using.site.file.path) {
+        } else if registrations.cover_file(&using.site.file.path) {
             "The file still uses the legacy library; the using goes once its registrations are migrated.".to_string()
         } else if let Some(first) = using.uses.first() {
             format!(
