@@ -611,13 +611,8 @@ fn a_long_chain_of_calls_costs_its_own_size() {
         "using Altinn.ApiClients.Maskinporten.Services;\nvoid RegisterCustomAppServices(IServiceCollection services, IConfiguration config)\n{{\n    services{calls};\n}}\n"
     );
     write(dir.path(), "App/Program.cs", program.as_bytes());
-    let started = std::time::Instant::now();
-    let output = run_within(dir.path(), &["check", "--format", "json", "."], 60);
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(30),
-        "{:?}",
-        started.elapsed()
-    );
+    // A hang guard, not a speed measure (bench/large_file.py measures the cost).
+    let output = run_within(dir.path(), &["check", "--format", "json", "."], 120);
     assert_eq!(output.status.code(), Some(1));
     assert!(
         output.stdout.len() < program.len() / 2,
