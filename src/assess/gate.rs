@@ -3,7 +3,7 @@
 //! cache the built-in client has no place for.
 
 use crate::core::{Code, Site, Span};
-use crate::discover::Project;
+use crate::discover::{PackageVersion, Project};
 use crate::facts::resolve::ProjectFacts;
 
 use super::readiness::Blocker;
@@ -70,6 +70,28 @@ pub fn legacy_package_needs_own_reference(project: &Project) -> bool {
             && (v.pre.is_empty() || preview_number(&v.pre).is_some_and(|n| n >= 4));
         after_9_0_0 || late_9_0_0
     })
+}
+
+/// Whether the legacy package the app runs binds `IConfiguration` at registration (9.0 and
+/// later), so the `IConfiguration` overloads read the section when the line runs.
+pub fn legacy_binds_eagerly(project: Option<&Project>) -> bool {
+    let Some(project) = project else {
+        return false;
+    };
+    let explicit = project
+        .legacy_reference
+        .as_ref()
+        .and_then(|r| r.version.as_deref())
+        .and_then(PackageVersion::parse);
+    match explicit {
+        Some(v) => v.is_at_least((9, 0, 0)),
+        // Transitive: Altinn.App 8.12.0-8.12.6 brought 10.0.1, every other 8.x brings 8.0.1; on
+        // Altinn.App 9 the package must be referenced, and only 10.x targets its framework.
+        None => project.altinn_version.as_ref().is_some_and(|v| {
+            v.major >= 9
+                || (v.is_at_least((8, 12, 0)) && !v.is_at_least((8, 12, 7)) && v.major == 8)
+        }),
+    }
 }
 
 /// `7` for `preview.7`.

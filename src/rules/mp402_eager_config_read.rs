@@ -6,7 +6,6 @@ use super::{keyvault_secrets, sections};
 use crate::assess::VersionModel;
 use crate::core::Site;
 use crate::core::Span;
-use crate::discover::PackageVersion;
 use crate::facts::csharp::startup::StartupKind;
 use crate::facts::model::{Registration, SettingsSource};
 
@@ -61,7 +60,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
     if !registration_runs_first(context) {
         return;
     }
-    let eager_overloads = legacy_binds_eagerly(context);
+    let eager_overloads = crate::assess::gate::legacy_binds_eagerly(context.project);
     let mut seen: Vec<Span> = Vec::new();
     for r in &context.facts.registrations {
         let Some((settings, argument)) = &r.settings else {
@@ -285,27 +284,6 @@ fn registration_runs_first(context: &Context) -> bool {
     ) {
         (Some(registration), Some(host)) => registration < host,
         _ => true,
-    }
-}
-
-/// Whether the legacy package the app runs binds `IConfiguration` at registration (9.0+).
-fn legacy_binds_eagerly(context: &Context) -> bool {
-    let Some(project) = context.project else {
-        return false;
-    };
-    let explicit = project
-        .legacy_reference
-        .as_ref()
-        .and_then(|r| r.version.as_deref())
-        .and_then(PackageVersion::parse);
-    match explicit {
-        Some(v) => v.is_at_least((9, 0, 0)),
-        // Transitive: Altinn.App 8.12.0-8.12.6 brought 10.0.1, every other 8.x brings 8.0.1; on
-        // Altinn.App 9 the package must be referenced, and only 10.x targets its framework.
-        None => project.altinn_version.as_ref().is_some_and(|v| {
-            v.major >= 9
-                || (v.is_at_least((8, 12, 0)) && !v.is_at_least((8, 12, 7)) && v.major == 8)
-        }),
     }
 }
 

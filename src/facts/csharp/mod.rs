@@ -7,6 +7,7 @@ mod ancestry;
 pub mod config_reads;
 mod depth;
 pub use depth::MAX_NESTING;
+pub mod environment;
 pub mod expr;
 mod scopes;
 mod skim;

@@ -1,13 +1,16 @@
 //! The order in which a Program.cs adds configuration sources: simulates the top-level statements
 //! (or `Main`) in source order, stepping into the local functions and methods of the same file
 //! they call, and records when the app's web host configuration (`ConfigureAppWebHost`), Key
-//! Vault and the app's service registration happen.
+//! Vault and the app's service registration happen, and in which environments each happens
+//! (the `if (!builder.Environment.IsDevelopment())` around the template's Key Vault call).
 
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use tree_sitter::Node;
 
+use super::environment::{EnvCondition, condition_of};
 use super::expr::text;
 use crate::core::Site;
 use crate::core::SourceFile;
@@ -31,6 +34,9 @@ pub struct StartupEvent {
     pub via: Vec<Site>,
     /// The top-level statement it happens in (None inside `Main`).
     pub statement: Option<Site>,
+    /// The environments it happens in, from the `if` statements around it and around the
+    /// calls that lead to it.
+    pub condition: EnvCondition,
 }
 
 const MAX_DEPTH: usize = 6;
@@ -44,6 +50,7 @@ pub fn startup_events(root: Node, file: &Arc<SourceFile>) -> Vec<StartupEvent> {
         events: Vec::new(),
         stack: Vec::new(),
         statement: None,
+        condition: Rc::new(EnvCondition::always()),
     };
     let mut cursor = root.walk();
     let globals: Vec<Node> = root
@@ -91,6 +98,8 @@ struct Walker<'a, 't> {
     stack: Vec<(String, Site)>,
     /// The top-level statement being walked.
     statement: Option<Site>,
+    /// The environments the code being walked runs in.
+    condition: Rc<EnvCondition>,
 }
 
 impl<'t> Walker<'_, 't> {
@@ -107,20 +116,25 @@ impl<'t> Walker<'_, 't> {
             site: self.site(node),
             via: self.stack.iter().map(|(_, s)| s.clone()).collect(),
             statement: self.statement.clone(),
+            condition: (*self.condition).clone(),
         });
     }
 
     /// Visits `node` in source order; a call of a function of the file is stepped into after its
-    /// arguments, as it runs. Iterative (an explicit stack of nodes still to visit), so no
-    /// nesting, however deep, can exhaust the stack; stepping into calls is bounded by
-    /// `MAX_DEPTH`.
+    /// arguments, as it runs, and the branches of an `if` are visited under the environments
+    /// its condition allows. Iterative (an explicit stack of nodes still to visit, each with the
+    /// environments it runs in), so no nesting, however deep, can exhaust the stack; stepping
+    /// into calls is bounded by `MAX_DEPTH`.
     fn walk(&mut self, node: Node<'t>) {
-        // (node, whether its children have been visited)
-        let mut pending: Vec<(Node<'t>, bool)> = vec![(node, false)];
+        let outer = self.condition.clone();
+        // (node, whether its children have been visited, the environments it runs in)
+        let mut pending: Vec<(Node<'t>, bool, Rc<EnvCondition>)> =
+            vec![(node, false, outer.clone())];
         let mut children = Vec::new();
-        while let Some((node, visited)) = pending.pop() {
+        while let Some((node, visited, condition)) = pending.pop() {
             if visited {
                 if node.kind() == "invocation_expression" {
+                    self.condition = condition;
                     self.invocation(node);
                 }
                 continue;
@@ -129,11 +143,33 @@ impl<'t> Walker<'_, 't> {
             if node.kind() == "local_function_statement" {
                 continue;
             }
-            pending.push((node, true));
+            if node.kind() == "if_statement"
+                && let Some(test) = node.child_by_field_name("condition")
+            {
+                let when = condition_of(test, self.file);
+                let branches = [
+                    (node.child_by_field_name("alternative"), when.negate()),
+                    (node.child_by_field_name("consequence"), when),
+                ];
+                for (branch, holds) in branches {
+                    if let Some(branch) = branch {
+                        pending.push((branch, false, Rc::new(condition.and(&holds))));
+                    }
+                }
+                pending.push((test, false, condition));
+                continue;
+            }
+            pending.push((node, true, condition.clone()));
             let mut cursor = node.walk();
             children.extend(node.named_children(&mut cursor));
-            pending.extend(children.drain(..).rev().map(|child| (child, false)));
+            pending.extend(
+                children
+                    .drain(..)
+                    .rev()
+                    .map(|child| (child, false, condition.clone())),
+            );
         }
+        self.condition = outer;
     }
 
     fn invocation(&mut self, call: Node<'t>) {
@@ -183,4 +219,54 @@ fn called_name(call: Node, file: &SourceFile) -> Option<String> {
         name
     };
     Some(text(name, file).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn events(code: &str) -> Vec<StartupEvent> {
+        let file = Arc::new(SourceFile::from_text(
+            Path::new("Program.cs"),
+            code.to_string(),
+            false,
+        ));
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&tree_sitter_c_sharp::LANGUAGE.into())
+            .unwrap();
+        let tree = parser.parse(&file.text, None).unwrap();
+        startup_events(tree.root_node(), &file)
+    }
+
+    #[test]
+    fn key_vault_carries_the_environments_of_the_ifs_around_it_and_its_callers() {
+        let found = events(
+            "var builder = WebApplication.CreateBuilder(args);\n\
+             ConfigureWebHostBuilder(builder.WebHost);\n\
+             if (!builder.Environment.IsDevelopment())\n{\n    builder.AddAzureKeyVaultAsConfigProvider();\n}\n\
+             if (builder.Environment.IsProduction()) AddVault(builder); else { }\n\
+             void AddVault(WebApplicationBuilder b) { if (useVault) b.Configuration.AddAzureKeyVault(uri, credential); }\n\
+             void ConfigureWebHostBuilder(IWebHostBuilder b) { b.ConfigureAppWebHost(args); }\n",
+        );
+        let kinds: Vec<_> = found
+            .iter()
+            .map(|e| (e.kind, e.condition.clone()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (StartupKind::WebHost, EnvCondition::always()),
+                (
+                    StartupKind::KeyVault,
+                    EnvCondition::Except(vec!["Development".into()])
+                ),
+                (
+                    StartupKind::KeyVault,
+                    EnvCondition::Unknown("useVault".into())
+                ),
+            ]
+        );
+    }
 }
