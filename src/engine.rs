@@ -1,12 +1,16 @@
 //! Runs the pipeline once: discover, read and prefilter every candidate file in parallel, extract
-//! facts (each file parsed once), resolve them per project, and run the rules.
+//! facts (each file parsed once), resolve them per project, assess them and run the rules. The
+//! same run can read some files with the content the pending fixes give them (`analyze_changed`),
+//! which is how `trace --after-fix` sees the tree the patch would produce without writing it.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::assess::Assessment;
+use crate::assess::runtime::{Environment, Runtime};
 use crate::config::Config;
 use crate::core::InputProblem;
 use crate::core::catalogue;
@@ -20,6 +24,7 @@ use crate::facts::external::External;
 use crate::facts::policy;
 use crate::facts::resolve::{PolicyFile, ProjectFacts, ProjectFiles};
 use crate::facts::{prefilter, resolve};
+use crate::fixes::apply::Change;
 use crate::rules::suppressions::Suppression;
 use crate::rules::{self, Finding};
 
@@ -36,7 +41,19 @@ pub struct Analysis {
     /// Where the run checked less than the paths suggest (also in `problems`): the reports say
     /// so in words, so an empty result does not read like a clean one.
     pub gaps: Vec<InputProblem>,
+    /// What was read and assessed of each project (in the order of `projects`; the files
+    /// outside any project last): what the run-time trace is computed from.
+    pub assessed: Vec<Assessed>,
 }
+
+/// One project's facts and assessment.
+pub struct Assessed {
+    pub facts: ProjectFacts,
+    pub assessment: Assessment,
+}
+
+/// New contents of files by path: read instead of the files on disk.
+type Overlay = HashMap<PathBuf, Vec<u8>>;
 
 enum Extracted {
     CSharp(CsFile),
@@ -83,7 +100,63 @@ pub fn analyze(
         .stack_size(8 << 20)
         .build()
         .expect("a thread pool can be built");
-    pool.install(|| analyze_in_pool(paths, limits.max_file_size, external, config, progress))
+    pool.install(|| {
+        analyze_in_pool(
+            paths,
+            limits.max_file_size,
+            external,
+            config,
+            progress,
+            &Overlay::new(),
+        )
+    })
+}
+
+/// Analyses `paths` as the changes leave them, without writing anything: the C#, appsettings
+/// and policy files a change touches are read from it (project files are read as they are).
+pub fn analyze_changed(
+    paths: &[PathBuf],
+    limits: Limits,
+    external: &External,
+    config: &Config,
+    changes: &[Change],
+) -> Analysis {
+    // A change always encodes (the fix engine drops one the file's encoding cannot hold).
+    let overlay: Overlay = changes
+        .iter()
+        .filter_map(|c| Some((c.file.path.clone(), c.bytes().ok()?)))
+        .collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(limits.threads)
+        // Room for the bounded expression helpers in debug builds too.
+        .stack_size(8 << 20)
+        .build()
+        .expect("a thread pool can be built");
+    pool.install(|| {
+        analyze_in_pool(
+            paths,
+            limits.max_file_size,
+            external,
+            config,
+            &Progress::default(),
+            &overlay,
+        )
+    })
+}
+
+/// The run-time trace of every app of an analysis (a file argument traces its project), in the
+/// given environments.
+pub fn runtimes(
+    analysis: &Analysis,
+    external: &External,
+    environments: &[Environment],
+) -> Vec<Runtime> {
+    analysis
+        .projects
+        .iter()
+        .zip(&analysis.assessed)
+        .filter_map(|(p, a)| Runtime::of(p, &a.facts, &a.assessment, external, environments))
+        .collect()
 }
 
 fn analyze_in_pool(
@@ -92,6 +165,7 @@ fn analyze_in_pool(
     external: &External,
     config: &Config,
     progress: &Progress,
+    overlay: &Overlay,
 ) -> Analysis {
     csharp::warm_up();
     let mut workspace = discover::discover(paths, max_file_size);
@@ -110,7 +184,7 @@ fn analyze_in_pool(
             progress
                 .files_read
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            read_candidate(candidate, max_file_size)
+            read_candidate(candidate, max_file_size, overlay)
         })
         .collect();
     // A file argument reads its whole project, but counts (and reports) only itself.
@@ -172,17 +246,23 @@ fn analyze_in_pool(
     }
     let gaps = gaps(paths, &projects, &workspace.missing_paths, &files);
     problems.extend(gaps.iter().cloned());
-    let findings: Vec<Finding> = facts
+    let assessed: Vec<Assessed> = facts
+        .into_par_iter()
+        .enumerate()
+        .map(|(group, facts)| Assessed {
+            assessment: Assessment::of(projects.get(group), &facts, external),
+            facts,
+        })
+        .collect();
+    let findings: Vec<Finding> = assessed
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(group, facts)| {
-            let project = projects.get(group);
-            let assessment = Assessment::of(project, facts, external);
+        .flat_map_iter(|(group, assessed)| {
             let context = rules::Context {
-                project,
-                facts,
+                project: projects.get(group),
+                facts: &assessed.facts,
                 external,
-                assessment: &assessment,
+                assessment: &assessed.assessment,
             };
             rules::check_project(&context)
         })
@@ -209,6 +289,7 @@ fn analyze_in_pool(
         suppressed,
         root: workspace.root,
         gaps,
+        assessed,
     }
 }
 
@@ -333,10 +414,10 @@ fn app_calls(facts: &ProjectFacts) -> Vec<Evidence> {
     out
 }
 
-fn read_candidate(candidate: &Candidate, max_file_size: u64) -> FileOutcome {
+fn read_candidate(candidate: &Candidate, max_file_size: u64, overlay: &Overlay) -> FileOutcome {
     let mut problems = Vec::new();
     let mut suppressions = Vec::new();
-    let extracted = match read(candidate, max_file_size, &mut suppressions) {
+    let extracted = match read(candidate, max_file_size, &mut suppressions, overlay) {
         Err(problem) => {
             problems.push(problem);
             Extracted::Skipped
@@ -413,14 +494,19 @@ fn read(
     candidate: &Candidate,
     max_file_size: u64,
     suppressions: &mut Vec<Suppression>,
+    overlay: &Overlay,
 ) -> Result<Read, InputProblem> {
-    let bytes = crate::core::source::read_regular(&candidate.path, max_file_size).map_err(|e| {
-        let message = match e {
-            crate::core::ReadError::Io(_) => e.to_string(),
-            _ => format!("{e}; the file is skipped"),
-        };
-        InputProblem::new(display_path(&candidate.path), message)
-    })?;
+    // A file a change touches is read as the change leaves it.
+    let bytes = match overlay.get(&candidate.path) {
+        Some(changed) => changed.clone(),
+        None => crate::core::source::read_regular(&candidate.path, max_file_size).map_err(|e| {
+            let message = match e {
+                crate::core::ReadError::Io(_) => e.to_string(),
+                _ => format!("{e}; the file is skipped"),
+            };
+            InputProblem::new(display_path(&candidate.path), message)
+        })?,
+    };
     let skipped = |e: ReadError| {
         InputProblem::new(
             display_path(&candidate.path),

@@ -7,6 +7,7 @@
 pub mod gate;
 pub mod identity;
 pub mod readiness;
+pub mod runtime;
 pub mod sections;
 
 use std::collections::HashMap;

@@ -1,0 +1,182 @@
+//! The configuration sources of an app in the order it adds them: what
+//! `WebApplication.CreateBuilder` adds (appsettings.json, appsettings.{Environment}.json, user
+//! secrets in Development, environment variables), then the start-up steps in the order the
+//! start-up walk found them: service registration (where eager reads happen),
+//! `ConfigureAppWebHost` (the provisioned `maskinporten-settings.json` on Altinn.App 8 and the
+//! early 9 previews, environment variables again, `appsettings.Local.json`) and each Key Vault
+//! call, in the environments its `if` allows. A step the walk did not find is placed where the
+//! app template has it.
+
+use crate::assess::VersionModel;
+use crate::core::Site;
+use crate::discover::Project;
+use crate::facts::csharp::environment::EnvCondition;
+use crate::facts::csharp::startup::StartupKind;
+use crate::facts::external::External;
+use crate::facts::resolve::ProjectFacts;
+
+use super::{Environment, Source, SourceKind};
+
+/// The sources in order, with where services are registered and the web host configured.
+pub struct Order {
+    pub sources: Vec<Source>,
+    pub registered_at: usize,
+    pub registration: Option<Site>,
+    /// The index of the first source `ConfigureAppWebHost` adds.
+    pub web_host_at: usize,
+}
+
+/// The first Altinn.App version whose `ConfigureAppWebHost` adds the provisioned file.
+const PROVISIONED_SINCE: (u64, u64, u64) = (8, 3, 0);
+
+pub fn order(
+    project: &Project,
+    facts: &ProjectFacts,
+    model: VersionModel,
+    external: &External,
+    environments: &[Environment],
+) -> Order {
+    let mut sources = builder_defaults(project, facts, environments);
+    // Without a `RegisterCustomAppServices` in the walk, services are taken to be registered
+    // before the web host is configured, as in the template.
+    let walked_registration = facts
+        .startup
+        .iter()
+        .any(|e| e.kind == StartupKind::ServiceRegistration);
+    let mut registered_at = None;
+    let mut registration = None;
+    let mut web_host_at = None;
+    for event in &facts.startup {
+        match event.kind {
+            StartupKind::ServiceRegistration if registered_at.is_none() => {
+                registered_at = Some(sources.len());
+                registration = Some(event.site.clone());
+            }
+            StartupKind::WebHost if web_host_at.is_none() => {
+                if !walked_registration {
+                    registered_at.get_or_insert(sources.len());
+                }
+                web_host_at = Some(sources.len());
+                sources.extend(web_host(project, facts, model, Some(event.site.clone())));
+            }
+            StartupKind::KeyVault => sources.push(Source {
+                kind: SourceKind::KeyVault {
+                    names: external.key_vault.as_ref().map(|kv| kv.source.clone()),
+                },
+                added_at: Some(event.site.clone()),
+                condition: event.condition.clone(),
+            }),
+            _ => {}
+        }
+    }
+    let registered_at = registered_at.unwrap_or(builder_count(&sources));
+    let web_host_at = match web_host_at {
+        Some(at) => at,
+        None => {
+            // Not found in the start-up: where the template has it, right after registration.
+            let added = web_host(project, facts, model, None);
+            sources.splice(registered_at..registered_at, added);
+            registered_at
+        }
+    };
+    Order {
+        sources,
+        registered_at,
+        registration,
+        web_host_at,
+    }
+}
+
+/// How many sources `CreateBuilder` added (before any start-up step).
+fn builder_count(sources: &[Source]) -> usize {
+    sources
+        .iter()
+        .position(|s| s.added_at.is_some())
+        .unwrap_or(sources.len())
+}
+
+/// What `WebApplication.CreateBuilder` adds, for the environments traced.
+fn builder_defaults(
+    project: &Project,
+    facts: &ProjectFacts,
+    environments: &[Environment],
+) -> Vec<Source> {
+    let mut sources = Vec::new();
+    let mut files: Vec<_> = facts.appsettings.iter().collect();
+    files.sort_by(|a, b| a.file.path.cmp(&b.file.path));
+    if let Some(base) = files.iter().find(|f| f.environment.is_none()) {
+        sources.push(Source {
+            kind: SourceKind::AppSettings(base.file.clone()),
+            added_at: None,
+            condition: EnvCondition::always(),
+        });
+    }
+    for env in environments {
+        if let Some(file) = files.iter().find(|f| {
+            f.environment
+                .as_deref()
+                .is_some_and(|e| e.eq_ignore_ascii_case(&env.name))
+        }) {
+            sources.push(Source {
+                kind: SourceKind::AppSettings(file.file.clone()),
+                added_at: None,
+                condition: EnvCondition::Only(vec![env.name.clone()]),
+            });
+        }
+    }
+    if project.csproj.text.contains("<UserSecretsId>") {
+        sources.push(Source {
+            kind: SourceKind::UserSecrets,
+            added_at: None,
+            condition: EnvCondition::Only(vec!["Development".to_string()]),
+        });
+    }
+    sources.push(Source {
+        kind: SourceKind::EnvironmentVariables { again: false },
+        added_at: None,
+        condition: EnvCondition::always(),
+    });
+    sources
+}
+
+/// What `ConfigureAppWebHost` adds: the provisioned file (Altinn.App 8.3 to 9.0.0-preview.5, in
+/// deployed environments), environment variables again, and `appsettings.Local.json` when the
+/// repository has one (local runs).
+fn web_host(
+    project: &Project,
+    facts: &ProjectFacts,
+    model: VersionModel,
+    site: Option<Site>,
+) -> Vec<Source> {
+    let mut sources = Vec::new();
+    let provisions = model != VersionModel::V9
+        && project
+            .altinn_version
+            .as_ref()
+            .is_none_or(|v| v.is_at_least(PROVISIONED_SINCE));
+    if provisions {
+        sources.push(Source {
+            kind: SourceKind::Provisioned,
+            added_at: site.clone(),
+            condition: EnvCondition::Except(vec!["Development".to_string()]),
+        });
+    }
+    sources.push(Source {
+        kind: SourceKind::EnvironmentVariables { again: true },
+        added_at: site.clone(),
+        condition: EnvCondition::always(),
+    });
+    let local = facts.appsettings.iter().find(|f| {
+        f.environment
+            .as_deref()
+            .is_some_and(|e| e.eq_ignore_ascii_case("Local"))
+    });
+    if let Some(local) = local {
+        sources.push(Source {
+            kind: SourceKind::AppSettings(local.file.clone()),
+            added_at: site,
+            condition: EnvCondition::Only(vec!["Development".to_string()]),
+        });
+    }
+    sources
+}
