@@ -44,6 +44,9 @@ enum Command {
     /// The steps outside the repository, in order: scopes to select in Altinn Studio, deploy
     /// and verify, Key Vault secrets to delete or rename.
     Plan(PlanArgs),
+    /// Which source gives each Maskinporten setting its value, per environment (values are
+    /// never shown); --after-fix: on the tree the pending fixes would produce.
+    Trace(TraceArgs),
     /// Print the effective settings: the configuration file found and what it sets.
     Config {
         #[command(flatten)]
@@ -139,6 +142,28 @@ struct PlanArgs {
 }
 
 #[derive(clap::Args)]
+struct TraceArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// An environment to trace (ASPNETCORE_ENVIRONMENT); repeat for more (default:
+    /// Development, Staging, Production).
+    #[arg(long = "env", value_name = "NAME")]
+    environments: Vec<String>,
+    /// Trace the tree the pending fixes would produce, without writing it.
+    #[arg(long)]
+    after_fix: bool,
+    /// With --after-fix: include the unsafe fixes, as `fix --unsafe-fixes` would.
+    #[arg(long, requires = "after_fix")]
+    unsafe_fixes: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: report::TraceFormat,
+    /// Write the trace to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
 struct FixArgs {
     #[command(flatten)]
     input: InputArgs,
@@ -176,6 +201,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Fix(args) => fix(args),
         Command::Plan(args) => plan(args),
+        Command::Trace(args) => trace(args),
         Command::Config { input } => show_config(&input),
         Command::Explain { rule } => explain(&rule),
         Command::Rules { format } => list_rules(format),
@@ -209,6 +235,14 @@ fn settings(input: &InputArgs, fail_on: Option<Severity>) -> Result<Settings, St
 /// error (already said). Option files that cannot be used, a vault that cannot be listed and
 /// paths that do not exist are problems of the analysis, in every report.
 fn analyze(input: &InputArgs, fail_on: Option<Severity>) -> Option<(engine::Analysis, Settings)> {
+    analyze_with_external(input, fail_on).map(|(analysis, settings, _)| (analysis, settings))
+}
+
+/// `analyze`, also returning what was given from outside the repository (for a second run).
+fn analyze_with_external(
+    input: &InputArgs,
+    fail_on: Option<Severity>,
+) -> Option<(engine::Analysis, Settings, External)> {
     let settings = match settings(input, fail_on) {
         Ok(settings) => settings,
         Err(message) => {
@@ -226,11 +260,13 @@ fn analyze(input: &InputArgs, fail_on: Option<Severity>) -> Option<(engine::Anal
     let (external, external_problems) = External::load(sources);
     let paths = input_paths(input);
     let mut analysis = with_progress(input.quiet, |progress| {
-        let limits = engine::Limits {
-            threads: input.jobs,
-            max_file_size: settings.max_file_size.value,
-        };
-        engine::analyze(&paths, limits, &external, &settings.config, progress)
+        engine::analyze(
+            &paths,
+            limits(input, &settings),
+            &external,
+            &settings.config,
+            progress,
+        )
     });
     analysis.problems.extend(external_problems);
     analysis.problems.sort();
@@ -242,7 +278,14 @@ fn analyze(input: &InputArgs, fail_on: Option<Severity>) -> Option<(engine::Anal
             problem.severity, problem.path, problem.message
         );
     }
-    Some((analysis, settings))
+    Some((analysis, settings, external))
+}
+
+fn limits(input: &InputArgs, settings: &Settings) -> engine::Limits {
+    engine::Limits {
+        threads: input.jobs,
+        max_file_size: settings.max_file_size.value,
+    }
 }
 
 /// Whether the run met a problem that makes the exit status 2 (a path that does not exist, an
@@ -358,10 +401,28 @@ fn show_config(input: &InputArgs) -> ExitCode {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    let Some((mut analysis, settings)) = analyze(&args.input, args.fail_on) else {
+    let Some((mut analysis, settings, external)) = analyze_with_external(&args.input, args.fail_on)
+    else {
         return ExitCode::from(2);
     };
     let applied = crate::fixes::apply::apply(&mut analysis.findings, |_| true);
+    // The Markdown report shows production before and after the patch it proposes.
+    let environments = default_environments();
+    let run_time = (args.format == Format::Markdown).then(|| {
+        let after = engine::analyze_changed(
+            &input_paths(&args.input),
+            limits(&args.input, &settings),
+            &external,
+            &settings.config,
+            &applied.changes,
+        );
+        let runtimes = engine::runtimes(&after, &external, &environments);
+        (
+            engine::runtimes(&analysis, &external, &environments),
+            after,
+            runtimes,
+        )
+    });
     let mut stderr = std::io::stderr().lock();
     if let Some(path) = &args.write_baseline
         && let Err(message) = write_output(
@@ -396,6 +457,21 @@ fn check(args: CheckArgs) -> ExitCode {
         baselined,
         root: &analysis.root,
         gaps: &analysis.gaps,
+        run_time: run_time.as_ref().map(|(before, after, after_runtimes)| {
+            report::trace::markdown::Comparison {
+                projects: &analysis.projects,
+                before: report::trace::Side {
+                    runtimes: before,
+                    findings: &analysis.findings,
+                    root: Some(&analysis.root),
+                },
+                after: report::trace::Side {
+                    runtimes: after_runtimes,
+                    findings: &after.findings,
+                    root: Some(&analysis.root),
+                },
+            }
+        }),
     };
     let color = args.output.is_none()
         && !args.no_color
@@ -625,4 +701,74 @@ fn list_rules(format: report::ListFormat) -> ExitCode {
     };
     print_text(&text);
     ExitCode::SUCCESS
+}
+
+fn default_environments() -> Vec<crate::assess::runtime::Environment> {
+    crate::assess::runtime::DEFAULT_ENVIRONMENTS
+        .iter()
+        .map(|name| crate::assess::runtime::Environment::new(name))
+        .collect()
+}
+
+fn trace(args: TraceArgs) -> ExitCode {
+    let Some((analysis, settings, external)) = analyze_with_external(&args.input, None) else {
+        return ExitCode::from(2);
+    };
+    // A path that does not exist or an option file that cannot be used (said on standard error).
+    let errors = has_errors(&analysis);
+    let environments = if args.environments.is_empty() {
+        default_environments()
+    } else {
+        args.environments
+            .iter()
+            .map(|name| crate::assess::runtime::Environment::new(name))
+            .collect()
+    };
+    // With --after-fix, the same run on the files as `fix` would change them (not written).
+    let after = args.after_fix.then(|| {
+        let mut findings = analysis.findings.clone();
+        let selection = Selection {
+            only: Vec::new(),
+            unsafe_fixes: args.unsafe_fixes,
+        };
+        let applied = crate::fixes::apply::apply(&mut findings, |f| selection.wants(f));
+        let after = engine::analyze_changed(
+            &input_paths(&args.input),
+            limits(&args.input, &settings),
+            &external,
+            &settings.config,
+            &applied.changes,
+        );
+        let fixes = report::trace::AfterFix {
+            fixes: applied.fixed.len(),
+            files: applied.changes.len(),
+            unsafe_fixes: args.unsafe_fixes,
+        };
+        (after, fixes)
+    });
+    let (traced, after_fix) = match after {
+        Some((after, fixes)) => (after, Some(fixes)),
+        None => (analysis, None),
+    };
+    let runtimes = engine::runtimes(&traced, &external, &environments);
+    let view = report::trace::View {
+        projects: &traced.projects,
+        environments: &environments,
+        side: report::trace::Side {
+            runtimes: &runtimes,
+            findings: &traced.findings,
+            root: None,
+        },
+        after_fix,
+    };
+    let text = match args.format {
+        report::TraceFormat::Human => report::trace::human::render(&view),
+        report::TraceFormat::Json => report::trace::json::render(&view),
+        report::TraceFormat::Markdown => report::trace::markdown::render(&view),
+    };
+    if let Err(message) = write_output(args.output.as_ref(), &text) {
+        eprintln!("error: {message}");
+        return ExitCode::from(2);
+    }
+    ExitCode::from(if errors { 2 } else { 0 })
 }

@@ -148,18 +148,33 @@ fn no_output_format_shows_a_secret_value() {
     let start = settings.find("\"JwkBase64\": \"").unwrap() + "\"JwkBase64\": \"".len();
     let secret = &settings[start..start + settings[start..].find('"').unwrap()];
     assert!(secret.len() > 40);
-    for format in ["human", "json"] {
-        let output = run(&dir, &["check", "--format", format, "."]);
+    let runs: [&[&str]; 9] = [
+        &["check", "--format", "human", "."],
+        &["check", "--format", "json", "."],
+        &["check", "--format", "markdown", "."],
+        &["trace", "--format", "human", "."],
+        &["trace", "--format", "json", "."],
+        &["trace", "--format", "markdown", "."],
+        &["trace", "--after-fix", "--unsafe-fixes", "."],
+        &["trace", "--after-fix", "--format", "json", "."],
+        &["trace", "--after-fix", "--format", "markdown", "."],
+    ];
+    for args in runs {
+        let output = run(&dir, args);
         let text = String::from_utf8_lossy(&output.stdout).into_owned()
             + &String::from_utf8_lossy(&output.stderr);
-        assert!(text.contains("MP307"), "{format}: {text}");
+        // Each run reports the key (the finding, or the trace's appsettings source).
+        assert!(
+            text.contains("MP307") || text.contains("JwkBase64") || text.contains("jwkBase64"),
+            "{args:?}: {text}"
+        );
         assert!(
             !text.contains(&secret[..16]),
-            "{format} shows the JwkBase64 value"
+            "{args:?} shows the JwkBase64 value"
         );
         assert!(
             !text.contains("fake-d"),
-            "{format} shows a Jwk member value"
+            "{args:?} shows a Jwk member value"
         );
     }
 }

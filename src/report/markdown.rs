@@ -1,6 +1,7 @@
 //! `--format markdown`: a report for a pull-request comment or a reviewer: a summary table, then
 //! per project the findings grouped by rule with the reason, the proposed patch in a ```diff
-//! block, the fixes withheld and why, and the plan steps.
+//! block, the fixes withheld and why, what the patch does to production's Maskinporten
+//! settings (the "Run time" section), and the plan steps.
 
 use std::collections::BTreeSet;
 
@@ -133,6 +134,9 @@ fn section(
         }
     }
     out.push_str(&patch_block(outcome, findings));
+    if let (Some(comparison), Some(project)) = (&outcome.run_time, project) {
+        out.push_str(&super::trace::markdown::run_time(comparison, project));
+    }
     if let Some(plan) = plans.iter().find(|p| Some(p.project.as_str()) == project) {
         out.push_str("\n### Plan (outside the repository)\n\n");
         for (i, step) in plan.steps.iter().enumerate() {

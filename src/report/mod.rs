@@ -10,6 +10,7 @@ pub mod plan;
 pub mod redact;
 pub mod rules;
 pub mod sarif;
+pub mod trace;
 
 use crate::core::InputProblem;
 use crate::core::Severity;
@@ -41,6 +42,8 @@ pub struct Outcome<'a> {
     pub root: &'a crate::core::paths::RepoRoot,
     /// Where less was checked than the paths suggest (also among `problems`).
     pub gaps: &'a [InputProblem],
+    /// Production before and after the fixes, for the Markdown report's "Run time" sections.
+    pub run_time: Option<trace::markdown::Comparison<'a>>,
 }
 
 /// Counts by severity.
@@ -101,6 +104,14 @@ pub enum Format {
 /// Formats of `rules`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ListFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
+/// Formats of `trace`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TraceFormat {
     Human,
     Json,
     Markdown,
