@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use super::{Side, View, locate, state, verdict_text};
 use crate::assess::runtime::{
-    Binding, Client, CodeValue, EnvironmentTrace, Identity, KeyOrigin, KeyRole, KeyValue, Owner,
-    Pointer, Presence, Runtime, Source, SourceKind, Supplier, VerdictKind, Winner,
+    Binding, Client, EnvironmentTrace, Identity, KeyOrigin, KeyRole, KeyValue, Owner, Pointer,
+    Presence, Runtime, Source, SourceKind, Supplier, VerdictKind, Winner,
 };
 use crate::core::Site;
 use crate::facts::csharp::environment::EnvCondition;
@@ -351,7 +351,6 @@ fn defined(list: &[(usize, Presence)]) -> Vec<Defined> {
 fn key_value(name: &str, value: &KeyValue) -> KeyValueOut {
     let wins = match value.winner {
         Winner::Source(i, _) => serde_json::json!(i + 1),
-        Winner::Code(CodeValue::Computed) => serde_json::json!("code (computed)"),
         Winner::Code(_) => serde_json::json!("code"),
         Winner::Private { .. } => serde_json::json!("private"),
         Winner::Missing => serde_json::Value::Null,
