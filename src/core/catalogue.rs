@@ -231,6 +231,21 @@ pub const APP_PROJECTS: [&str; 2] = ["Altinn.App.Api.csproj", "Altinn.App.Core.c
 pub const KEY_VAULT_METHODS: [&str; 2] = ["AddAzureKeyVaultAsConfigProvider", "AddAzureKeyVault"];
 /// The app template's hook for the app's own service registrations.
 pub const SERVICE_HOOK: &str = "RegisterCustomAppServices";
+/// `IConfigurationBuilder` extension methods that add a configuration source (Key Vault has its
+/// own list): the start-up walk records them where the app adds them.
+pub const CONFIG_SOURCE_METHODS: [&str; 11] = [
+    "AddJsonFile",
+    "AddEnvironmentVariables",
+    "AddUserSecrets",
+    "AddCommandLine",
+    "AddInMemoryCollection",
+    "AddKeyPerFile",
+    "AddXmlFile",
+    "AddIniFile",
+    "AddJsonStream",
+    "AddAzureAppConfiguration",
+    "AddAppSettingsSecretFile",
+];
 
 /// Every method name `queries/calls.scm` captures.
 pub fn call_names() -> Vec<&'static str> {

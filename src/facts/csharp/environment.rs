@@ -101,25 +101,25 @@ pub fn condition_of(condition: Node, file: &SourceFile) -> EnvCondition {
     }
 }
 
-/// A condition kept as written, for people: one line, at most 80 characters (a condition can
-/// be as long as the file).
+/// A condition kept as written, on one line: its first 400 bytes (a condition can be as long
+/// as the file), with `…` when it is longer. Reports shorten it further and mask secret-looking
+/// values.
 fn unknown(node: Node, file: &SourceFile) -> EnvCondition {
     let written = text(node, file);
-    // Only the start is shown, so only the start is read: a condition nested 256 levels deep
+    // Only the start is kept, so only the start is read: a condition nested 256 levels deep
     // is cut at each level.
     let mut end = written.len().min(400);
     while !written.is_char_boundary(end) {
         end -= 1;
     }
-    let line = written[..end]
+    let mut line = written[..end]
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    EnvCondition::Unknown(if line.chars().count() <= 80 && end == written.len() {
-        line
-    } else {
-        line.chars().take(79).collect::<String>() + "…"
-    })
+    if end < written.len() {
+        line.push('…');
+    }
+    EnvCondition::Unknown(line)
 }
 
 fn binary(node: Node, file: &SourceFile) -> EnvCondition {

@@ -1,8 +1,10 @@
 //! The order in which a Program.cs adds configuration sources: simulates the top-level statements
 //! (or `Main`) in source order, stepping into the local functions and methods of the same file
 //! they call, and records when the app's web host configuration (`ConfigureAppWebHost`), Key
-//! Vault and the app's service registration happen, and in which environments each happens
-//! (the `if (!builder.Environment.IsDevelopment())` around the template's Key Vault call).
+//! Vault, any other configuration source the app adds itself (`AddJsonFile`,
+//! `AddEnvironmentVariables`, ...) and the app's service registration happen, and in which
+//! environments each happens (the `if (!builder.Environment.IsDevelopment())` around the
+//! template's Key Vault call).
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -11,7 +13,7 @@ use std::sync::Arc;
 use tree_sitter::Node;
 
 use super::environment::{EnvCondition, condition_of};
-use super::expr::text;
+use super::expr::{argument_expression, string_value, text};
 use crate::core::Site;
 use crate::core::SourceFile;
 use crate::core::catalogue;
@@ -24,6 +26,18 @@ pub enum StartupKind {
     KeyVault,
     /// `RegisterCustomAppServices(...)` is entered: the app's own service registration.
     ServiceRegistration,
+    /// Another configuration source the app adds itself (`StartupEvent::added` says which).
+    Configuration,
+}
+
+/// A configuration source the app adds itself: `builder.Configuration.AddJsonFile("x.json")`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddedSource {
+    /// The method: `AddJsonFile`, `AddEnvironmentVariables`, ...
+    pub method: String,
+    /// The first argument when it is a string literal: the file of `AddJsonFile`, the prefix of
+    /// `AddEnvironmentVariables`.
+    pub argument: Option<String>,
 }
 
 /// One step of the start-up, with the chain of calls that led to it (outermost first).
@@ -37,6 +51,8 @@ pub struct StartupEvent {
     /// The environments it happens in, from the `if` statements around it and around the
     /// calls that lead to it.
     pub condition: EnvCondition,
+    /// For `StartupKind::Configuration`: the source added.
+    pub added: Option<AddedSource>,
 }
 
 const MAX_DEPTH: usize = 6;
@@ -117,6 +133,7 @@ impl<'t> Walker<'_, 't> {
             via: self.stack.iter().map(|(_, s)| s.clone()).collect(),
             statement: self.statement.clone(),
             condition: (*self.condition).clone(),
+            added: None,
         });
     }
 
@@ -181,6 +198,16 @@ impl<'t> Walker<'_, 't> {
             n if catalogue::KEY_VAULT_METHODS.contains(&n) => {
                 self.push(StartupKind::KeyVault, call)
             }
+            n if catalogue::CONFIG_SOURCE_METHODS.contains(&n) && !on_new_builder(call) => {
+                self.push(StartupKind::Configuration, call);
+                let argument = first_string_argument(call, self.file);
+                if let Some(event) = self.events.last_mut() {
+                    event.added = Some(AddedSource {
+                        method: n.to_string(),
+                        argument,
+                    });
+                }
+            }
             _ => {}
         }
         if name == catalogue::SERVICE_HOOK {
@@ -202,6 +229,36 @@ impl<'t> Walker<'_, 't> {
         self.walk(body);
         self.stack.pop();
     }
+}
+
+/// Whether a call's receiver chain starts with `new ConfigurationBuilder()` (or any other
+/// object created there): a configuration of its own, not the app's.
+fn on_new_builder(call: Node) -> bool {
+    let mut node = call;
+    loop {
+        let next = match node.kind() {
+            "invocation_expression" => node.child_by_field_name("function"),
+            "member_access_expression" => node.child_by_field_name("expression"),
+            "conditional_access_expression" => node.named_child(0),
+            "parenthesized_expression" => node.named_child(0),
+            "object_creation_expression" | "implicit_object_creation_expression" => return true,
+            _ => return false,
+        };
+        match next {
+            Some(next) => node = next,
+            None => return false,
+        }
+    }
+}
+
+/// The first argument of a call, when it is a string literal.
+fn first_string_argument(call: Node, file: &SourceFile) -> Option<String> {
+    let arguments = call.child_by_field_name("arguments")?;
+    let mut cursor = arguments.walk();
+    let first = arguments
+        .named_children(&mut cursor)
+        .find(|c| c.kind() == "argument")?;
+    string_value(argument_expression(first)?, file)
 }
 
 /// `Name` of `Name(...)`, `x.Name(...)`, `x?.Name(...)`, `Name<T>(...)`.
@@ -238,6 +295,52 @@ mod tests {
             .unwrap();
         let tree = parser.parse(&file.text, None).unwrap();
         startup_events(tree.root_node(), &file)
+    }
+
+    #[test]
+    fn sources_the_app_adds_itself_are_steps_and_a_builder_of_its_own_is_not() {
+        let found = events(
+            "var builder = WebApplication.CreateBuilder(args);\n\
+             var bootstrap = new ConfigurationBuilder().AddJsonFile(\"serilog.json\").Build();\n\
+             builder.WebHost.ConfigureAppWebHost(args);\n\
+             builder.Configuration.AddJsonFile(\"/mnt/overrides/overrides.json\", optional: true)\n\
+                 .AddEnvironmentVariables(\"APP_\");\n\
+             if (builder.Environment.IsDevelopment()) { builder.Configuration.AddUserSecrets<Program>(); }\n",
+        );
+        let steps: Vec<_> = found
+            .iter()
+            .map(|e| {
+                (
+                    e.kind,
+                    e.added
+                        .as_ref()
+                        .map(|a| (a.method.as_str(), a.argument.as_deref())),
+                    e.condition.clone(),
+                )
+            })
+            .collect();
+        let dev = EnvCondition::Only(vec!["Development".into()]);
+        assert_eq!(
+            steps,
+            [
+                (StartupKind::WebHost, None, EnvCondition::always()),
+                (
+                    StartupKind::Configuration,
+                    Some(("AddJsonFile", Some("/mnt/overrides/overrides.json"))),
+                    EnvCondition::always()
+                ),
+                (
+                    StartupKind::Configuration,
+                    Some(("AddEnvironmentVariables", Some("APP_"))),
+                    EnvCondition::always()
+                ),
+                (
+                    StartupKind::Configuration,
+                    Some(("AddUserSecrets", None)),
+                    dev
+                ),
+            ]
+        );
     }
 
     #[test]
