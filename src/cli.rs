@@ -716,6 +716,8 @@ fn trace(args: TraceArgs) -> ExitCode {
     };
     // A path that does not exist or an option file that cannot be used (said on standard error).
     let errors = has_errors(&analysis);
+    // What the run could not use: the same before and after the fixes.
+    let (problems, gaps) = (analysis.problems.clone(), analysis.gaps.clone());
     let environments = if args.environments.is_empty() {
         default_environments()
     } else {
@@ -760,6 +762,8 @@ fn trace(args: TraceArgs) -> ExitCode {
             root: None,
         },
         after_fix,
+        problems: &problems,
+        gaps: &gaps,
     };
     let text = match args.format {
         report::TraceFormat::Human => report::trace::human::render(&view),

@@ -1,7 +1,9 @@
 //! `trace` on the scenarios that show the run-time view: the human and JSON output equal the
-//! reviewed `expected-trace.txt` / `expected-trace.json` beside each fixture, and for a fixture
-//! with pending fixes (a non-empty `expected-fix.patch`) so does `--after-fix`
-//! (`expected-trace-after-fix.*`). `UPDATE_EXPECT=1` rewrites them, to be reviewed.
+//! reviewed `expected-trace.txt` / `expected-trace.json` beside each fixture; for a fixture with
+//! pending fixes (a non-empty `expected-fix.patch`) so does `--after-fix`
+//! (`expected-trace-after-fix.*`), and for one with unsafe fixes (`fix (unsafe)` in
+//! `expected-check.txt`) `--after-fix --unsafe-fixes` (`expected-trace-after-unsafe-fix.*`).
+//! `UPDATE_EXPECT=1` rewrites them, to be reviewed.
 
 mod common;
 
@@ -37,13 +39,29 @@ fn has_pending_fixes(dir: &std::path::Path) -> bool {
     std::fs::read_to_string(dir.join("expected-fix.patch")).is_ok_and(|p| !p.trim().is_empty())
 }
 
-fn trace_fixture(name: &str) {
-    let dir = fixture_dir(name);
+fn has_unsafe_fixes(dir: &std::path::Path) -> bool {
+    std::fs::read_to_string(dir.join("expected-check.txt"))
+        .is_ok_and(|c| c.contains("fix (unsafe)"))
+}
+
+/// The expectations of a fixture, each with the options that produce it.
+fn runs(dir: &std::path::Path) -> Vec<(&'static str, Vec<&'static str>)> {
     let mut runs = vec![("expected-trace", Vec::new())];
-    if has_pending_fixes(&dir) {
+    if has_pending_fixes(dir) {
         runs.push(("expected-trace-after-fix", vec!["--after-fix"]));
     }
-    for (file, extra) in runs {
+    if has_unsafe_fixes(dir) {
+        runs.push((
+            "expected-trace-after-unsafe-fix",
+            vec!["--after-fix", "--unsafe-fixes"],
+        ));
+    }
+    runs
+}
+
+fn trace_fixture(name: &str) {
+    let dir = fixture_dir(name);
+    for (file, extra) in runs(&dir) {
         let human = trace(&dir, &extra);
         assert_expected(&dir.join(format!("{file}.txt")), &human);
         let mut json_args = extra.clone();
@@ -63,6 +81,33 @@ macro_rules! traced {
                 trace_fixture($dir);
             }
         )*
+
+        /// Every fixture with a trace expectation has a test above, and has only the
+        /// expectations its fixes call for (none left from a fix that is gone).
+        #[test]
+        fn every_traced_fixture_is_tested() {
+            let listed = [$($dir),*];
+            for entry in std::fs::read_dir(common::repo_root().join("fixtures")).unwrap() {
+                let dir = entry.unwrap().path();
+                let name = dir.file_name().unwrap().to_str().unwrap().to_string();
+                let expectations: Vec<String> = std::fs::read_dir(&dir)
+                    .unwrap()
+                    .map(|e| e.unwrap().file_name().into_string().unwrap())
+                    .filter(|f| f.starts_with("expected-trace"))
+                    .collect();
+                if expectations.is_empty() {
+                    continue;
+                }
+                assert!(listed.contains(&name.as_str()), "fixtures/{name} has a trace expectation but no test in tests/trace.rs");
+                let wanted: Vec<String> = runs(&dir)
+                    .iter()
+                    .flat_map(|(file, _)| [format!("{file}.txt"), format!("{file}.json")])
+                    .collect();
+                for file in &expectations {
+                    assert!(wanted.contains(file), "fixtures/{name}/{file} is not produced by any run");
+                }
+            }
+        }
     };
 }
 
@@ -145,4 +190,130 @@ fn an_app_without_maskinporten_says_so() {
     let dir = fixture_dir("v7-app-clean");
     let text = trace(&dir, &[]);
     assert!(text.contains("No Maskinporten client."), "{text}");
+}
+
+#[test]
+fn code_shown_as_written_masks_a_secret_looking_value() {
+    // A condition the trace cannot read is shown as written: with a key in it, masked.
+    let secret = "ZXlKcmRIa2lPaUpTVTBFaUxDSjFjMlVpT2lKemFXY2lMQ0ZyYVdRaU9pSnBibk4=";
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(&fixture_dir("trace-keyvault-guide"), dir.path());
+    let program = dir.path().join("App/Program.cs");
+    let code = std::fs::read_to_string(&program).unwrap().replace(
+        "if (!builder.Environment.IsDevelopment())",
+        &format!("if (builder.Configuration[\"Vault:Check\"] == \"{secret}\")"),
+    );
+    std::fs::write(&program, code).unwrap();
+    for format in ["human", "json", "markdown"] {
+        for extra in [&[][..], &["--after-fix", "--unsafe-fixes"][..]] {
+            let mut args = vec!["--format", format];
+            args.extend(extra);
+            let text = trace(dir.path(), &args);
+            assert!(
+                text.contains("Vault:Check"),
+                "{format} {extra:?} shows the condition: {text}"
+            );
+            assert!(
+                !text.contains(&secret[..12]),
+                "{format} {extra:?} shows the value: {text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_readme_excerpt_is_what_trace_prints() {
+    // README.md shows an excerpt of `trace --after-fix --format json` on this fixture: every
+    // object it shows is the one the run prints.
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let start = readme
+        .find("```json\n{\n  \"version\": 1,\n  \"after_fix\"")
+        .expect("the README has the trace excerpt")
+        + "```json\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let excerpt: Value = serde_json::from_str(&readme[start..end]).expect("the excerpt is JSON");
+    let dir = fixture_dir("trace-keyvault-before-webhost");
+    let actual: Value =
+        serde_json::from_str(&trace(&dir, &["--after-fix", "--format", "json"])).unwrap();
+    for field in ["version", "after_fix", "environments"] {
+        assert_eq!(excerpt[field], actual[field], "{field}");
+    }
+    let (shown, app) = (&excerpt["apps"][0], &actual["apps"][0]);
+    for field in ["project", "altinn_version", "model", "services_registered"] {
+        assert_eq!(shown[field], app[field], "{field}");
+    }
+    for source in shown["sources"].as_array().unwrap() {
+        let id = source["id"].as_u64().unwrap() as usize;
+        assert_eq!(source, &app["sources"][id - 1], "source {id}");
+    }
+    let (shown, identity) = (&shown["identities"][0], &app["identities"][0]);
+    for field in ["client", "binding", "section"] {
+        assert_eq!(shown[field], identity[field], "{field}");
+    }
+    let find = |list: &Value, field: &str, value: &Value| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|item| &item[field] == value)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {field} {value} in {list}"))
+    };
+    for key in shown["keys"].as_array().unwrap() {
+        assert_eq!(key, &find(&identity["keys"], "key", &key["key"]));
+    }
+    for environment in shown["environments"].as_array().unwrap() {
+        let traced = find(
+            &identity["environments"],
+            "environment",
+            &environment["environment"],
+        );
+        for key in environment["keys"].as_array().unwrap() {
+            assert_eq!(key, &find(&traced["keys"], "key", &key["key"]));
+        }
+        assert_eq!(environment["verdict"], traced["verdict"]);
+    }
+}
+
+#[test]
+fn what_the_run_could_not_use_is_said_and_an_unusable_option_file_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    // Program.cs without its project: nothing is an app, and the trace says why.
+    std::fs::copy(
+        fixture_dir("trace-keyvault-guide").join("App/Program.cs"),
+        dir.path().join("Program.cs"),
+    )
+    .unwrap();
+    let human = trace(dir.path(), &[]);
+    assert!(
+        human.starts_with("incomplete: .: no project (.csproj) here or above"),
+        "{human}"
+    );
+    assert!(
+        human.contains("No Altinn app in what was checked"),
+        "{human}"
+    );
+    let output = run(
+        dir.path(),
+        &[
+            "trace",
+            "--format",
+            "json",
+            "--key-vault-secrets",
+            "kv-names.txt",
+            ".",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let json: Value = serde_json::from_slice(&output.stdout).expect("the trace is still written");
+    let problems = json["problems"].as_array().unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["severity"] == "error" && p["path"] == "kv-names.txt"),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p["severity"] == "warning"),
+        "{problems:?}"
+    );
 }

@@ -71,8 +71,11 @@ pub struct Runtime {
 #[derive(Debug, Clone)]
 pub struct Source {
     pub kind: SourceKind,
-    /// The start-up call that adds it (`ConfigureAppWebHost`, the Key Vault call).
+    /// The start-up call that adds it (`ConfigureAppWebHost`, the Key Vault call, the app's own
+    /// `AddJsonFile`); None for what `WebApplication.CreateBuilder` adds.
     pub added_at: Option<Site>,
+    /// The method of that call: `ConfigureAppWebHost`, `AddJsonFile`, ...
+    pub added_by: Option<String>,
     /// The environments that load it.
     pub condition: EnvCondition,
 }
@@ -83,11 +86,22 @@ pub enum SourceKind {
     AppSettings(Arc<SourceFile>),
     /// The user secrets of a project with a `UserSecretsId`, loaded in Development.
     UserSecrets,
-    /// Environment variables; `again` when `ConfigureAppWebHost` adds them a second time, after
-    /// the provisioned file.
+    /// Environment variables; `again` when they are added a second time (by
+    /// `ConfigureAppWebHost`, after the provisioned file, or by the app itself).
     EnvironmentVariables { again: bool },
     /// The `maskinporten-settings.json` Altinn Studio provisions (deployed environments).
     Provisioned,
+    /// The other `*.json` files of the runtime secrets directory (Altinn.App 8.11.0 and later,
+    /// deployed environments).
+    RuntimeSecretFiles,
+    /// `/altinn-appsettings-secret/altinn-appsettings-secret.json`, mounted in deployed
+    /// environments.
+    AppSettingsSecret,
+    /// Command-line arguments, when the app adds them itself (Altinn runs apps without any).
+    CommandLine,
+    /// Another source the app adds itself, by its file (`/mnt/overrides.json`), prefix or
+    /// method (`AddInMemoryCollection`).
+    Added { name: String },
     /// Azure Key Vault; `names` says where the secret names came from, when they were given.
     KeyVault { names: Option<String> },
 }
@@ -98,7 +112,12 @@ impl Source {
         match &self.kind {
             SourceKind::AppSettings(_) | SourceKind::Provisioned => true,
             SourceKind::KeyVault { names } => names.is_some(),
-            SourceKind::UserSecrets | SourceKind::EnvironmentVariables { .. } => false,
+            SourceKind::UserSecrets
+            | SourceKind::EnvironmentVariables { .. }
+            | SourceKind::RuntimeSecretFiles
+            | SourceKind::AppSettingsSecret
+            | SourceKind::CommandLine
+            | SourceKind::Added { .. } => false,
         }
     }
 
@@ -117,6 +136,10 @@ impl Source {
             SourceKind::UserSecrets => "user secrets".to_string(),
             SourceKind::EnvironmentVariables { .. } => "environment variables".to_string(),
             SourceKind::Provisioned => "maskinporten-settings.json".to_string(),
+            SourceKind::RuntimeSecretFiles => "runtime secret files".to_string(),
+            SourceKind::AppSettingsSecret => "altinn-appsettings-secret.json".to_string(),
+            SourceKind::CommandLine => "command line".to_string(),
+            SourceKind::Added { name } => name.clone(),
             SourceKind::KeyVault { .. } => "Key Vault".to_string(),
         }
     }
@@ -269,6 +292,9 @@ pub struct Verdict {
     pub kind: VerdictKind,
     /// The rule that reports this, when one does.
     pub pointer: Option<Pointer>,
+    /// For one identity or a hybrid: sources whose keys are not known (Key Vault without its
+    /// secret names), loaded after a key's winner, that may override it.
+    pub may_override: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -311,6 +337,15 @@ pub struct Pointer {
     pub code: Code,
     /// The exact place the rule reports it; None: anywhere in the project.
     pub at: Option<Site>,
+}
+
+/// The appsettings files of the repository the app adds itself after `ConfigureAppWebHost`, so
+/// after the provisioned credentials, each with the call that adds it.
+pub fn added_after_web_host(
+    project: &Project,
+    facts: &ProjectFacts,
+) -> Vec<(Arc<SourceFile>, Site)> {
+    sources::added_after_web_host(project, facts)
 }
 
 impl Runtime {

@@ -31,7 +31,13 @@ pub fn trace(
         .iter()
         .map(|k| value(order, facts, external, k, env))
         .collect();
-    let verdict = verdict(order, facts, client, keys, &values, env);
+    let mut verdict = verdict(order, facts, client, keys, &values, env);
+    if matches!(
+        verdict.kind,
+        VerdictKind::Consistent { .. } | VerdictKind::Hybrid { .. }
+    ) {
+        verdict.may_override = may_override(&values);
+    }
     EnvironmentTrace {
         keys: values,
         verdict,
@@ -91,6 +97,27 @@ fn value(
     }
 }
 
+/// Sources whose keys are not known that come after a key's winner (or define a key that has
+/// no value): they may override it.
+fn may_override(values: &[KeyValue]) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::new();
+    for value in values {
+        // A key without a value may get one from them too.
+        let after = match value.winner {
+            Winner::Source(winner, _) => Some(winner),
+            Winner::Missing => None,
+            Winner::Code(_) | Winner::Private { .. } => continue,
+        };
+        for (i, presence) in &value.defined_by {
+            if *presence == Presence::Unknown && after.is_none_or(|w| *i > w) && !out.contains(i) {
+                out.push(*i);
+            }
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
 fn fixed(winner: Winner) -> KeyValue {
     KeyValue {
         defined_by: Vec::new(),
@@ -134,7 +161,12 @@ fn presence(
             .is_some_and(|kv| kv.under(key).next().is_some())
             .then_some(Presence::Set),
         SourceKind::KeyVault { names: None } => Some(Presence::Unknown),
-        SourceKind::UserSecrets | SourceKind::EnvironmentVariables { .. } => None,
+        SourceKind::UserSecrets
+        | SourceKind::EnvironmentVariables { .. }
+        | SourceKind::RuntimeSecretFiles
+        | SourceKind::AppSettingsSecret
+        | SourceKind::CommandLine
+        | SourceKind::Added { .. } => None,
     }
 }
 
@@ -166,6 +198,7 @@ fn verdict(
     let none = |kind| Verdict {
         kind,
         pointer: None,
+        may_override: Vec::new(),
     };
     if matches!(client, Client::BuiltInPrivate { .. }) && env.is_local() {
         return none(VerdictKind::NotVisible);
@@ -207,6 +240,7 @@ fn verdict(
         return Verdict {
             kind: VerdictKind::Hybrid { parts },
             pointer,
+            may_override: Vec::new(),
         };
     }
     let owner = owners.first().copied().unwrap_or(Owner::App);
@@ -223,6 +257,7 @@ fn verdict(
     Verdict {
         kind: VerdictKind::Consistent { owner, from },
         pointer,
+        may_override: Vec::new(),
     }
 }
 
@@ -261,6 +296,7 @@ fn read_too_early(order: &Order, keys: &[KeyRead], values: &[KeyValue]) -> Optio
             at: Some(at.clone()),
         }),
         kind: VerdictKind::ReadTooEarly { keys: early },
+        may_override: Vec::new(),
     })
 }
 

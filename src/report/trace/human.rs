@@ -22,8 +22,18 @@ pub fn render(view: &View) -> String {
             }
         ));
     }
+    for gap in view.gaps {
+        out.push_str(&format!("incomplete: {}: {}\n", gap.path, gap.message));
+    }
+    if !view.gaps.is_empty() {
+        out.push('\n');
+    }
     if view.side.runtimes.is_empty() {
-        out.push_str("No Altinn app here.\n");
+        out.push_str(if view.gaps.is_empty() {
+            "No Altinn app here.\n"
+        } else {
+            "No Altinn app in what was checked (less was checked than asked: see `incomplete:` above).\n"
+        });
     }
     for runtime in view.side.runtimes {
         out.push_str(&app(view, runtime));

@@ -10,16 +10,18 @@ use crate::assess::runtime::{
     Binding, Client, EnvironmentTrace, Identity, KeyOrigin, KeyRole, KeyValue, Owner, Pointer,
     Presence, Runtime, Source, SourceKind, Supplier, VerdictKind, Winner,
 };
-use crate::core::Site;
+use crate::core::{InputProblem, Site};
 use crate::facts::csharp::environment::EnvCondition;
 
 #[derive(Serialize)]
-struct Document {
+struct Document<'a> {
     version: u32,
     /// Set with `--after-fix`: the fixes the traced tree has.
     after_fix: Option<AfterFix>,
     environments: Vec<String>,
     apps: Vec<App>,
+    /// The input the run could not use, as in `check --format json`.
+    problems: &'a [InputProblem],
 }
 
 #[derive(Serialize)]
@@ -64,6 +66,9 @@ struct SourceOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     names_from: Option<String>,
     added_at: Option<Place>,
+    /// The method of the call at `added_at`: `ConfigureAppWebHost`, `AddJsonFile`, ...
+    #[serde(skip_serializing_if = "Option::is_none")]
+    added_by: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -154,6 +159,10 @@ struct VerdictOut {
     /// Missing: sources not visible from the repository that might set them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     unless: Vec<usize>,
+    /// Consistent or hybrid: sources whose keys are not known (Key Vault without its secret
+    /// names) that may override a key.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    may_override: Vec<usize>,
     text: String,
     finding: Option<Finding>,
 }
@@ -174,6 +183,7 @@ pub fn render(view: &View) -> String {
         }),
         environments: view.environments.iter().map(|e| e.name.clone()).collect(),
         apps: view.side.runtimes.iter().map(|r| app(view, r)).collect(),
+        problems: view.problems,
     };
     serde_json::to_string_pretty(&document).expect("the trace serialises") + "\n"
 }
@@ -220,6 +230,10 @@ fn source(index: usize, source: &Source) -> SourceOut {
         SourceKind::UserSecrets => ("user-secrets", None, None),
         SourceKind::EnvironmentVariables { .. } => ("environment-variables", None, None),
         SourceKind::Provisioned => ("provisioned", None, None),
+        SourceKind::RuntimeSecretFiles => ("runtime-secret-files", None, None),
+        SourceKind::AppSettingsSecret => ("appsettings-secret", None, None),
+        SourceKind::CommandLine => ("command-line", None, None),
+        SourceKind::Added { .. } => ("other", None, None),
         SourceKind::KeyVault { names } => ("key-vault", None, names.clone()),
     };
     SourceOut {
@@ -230,11 +244,12 @@ fn source(index: usize, source: &Source) -> SourceOut {
         environments: match &source.condition {
             EnvCondition::Only(names) => Environments::Only(names.clone()),
             EnvCondition::Except(names) => Environments::Except(names.clone()),
-            EnvCondition::Unknown(text) => Environments::When(text.clone()),
+            EnvCondition::Unknown(text) => Environments::When(super::as_written(text)),
         },
         visible: source.visible(),
         names_from,
         added_at: source.added_at.as_ref().map(place),
+        added_by: source.added_by.clone(),
     }
 }
 
@@ -385,6 +400,7 @@ fn verdict(
         parts: Vec::new(),
         keys: Vec::new(),
         unless: Vec::new(),
+        may_override: trace.verdict.may_override.iter().map(|i| i + 1).collect(),
         text: verdict_text(side, runtime, identity, trace),
         finding: trace
             .verdict

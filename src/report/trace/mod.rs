@@ -12,8 +12,8 @@ use crate::assess::runtime::{
     Binding, Client, CodeValue, Environment, EnvironmentTrace, Identity, KeyOrigin, KeyValue,
     Owner, Pointer, Presence, Runtime, Source, SourceKind, Supplier, VerdictKind, Winner,
 };
-use crate::core::Site;
 use crate::core::paths::RepoRoot;
+use crate::core::{InputProblem, Site};
 use crate::discover::Project;
 use crate::facts::csharp::environment::EnvCondition;
 use crate::rules::Finding;
@@ -52,6 +52,10 @@ pub struct View<'a> {
     pub side: Side<'a>,
     /// Set with `--after-fix`: `side` is the tree the fixes would produce.
     pub after_fix: Option<AfterFix>,
+    /// The input the run could not use (also on standard error).
+    pub problems: &'a [InputProblem],
+    /// Where less was checked than the paths suggest (also among `problems`).
+    pub gaps: &'a [InputProblem],
 }
 
 /// The finding a verdict points to: its rule's finding at the place the pointer names, or the
@@ -84,6 +88,30 @@ fn version_text(projects: &[Project], runtime: &Runtime) -> String {
     format!("{version}, {}", runtime.model.name())
 }
 
+/// Code as written (a condition, an argument), the only text of the app a trace shows: secret-
+/// looking string values masked, at most 80 characters, and never the start of a string that
+/// was cut (the masking sees only whole strings).
+fn as_written(text: &str) -> String {
+    const MAX: usize = 80;
+    let masked = crate::report::redact::redact(text);
+    let mut cut = masked.ends_with('…');
+    let mut shown = masked.trim_end_matches('…').to_string();
+    if shown.chars().count() > MAX {
+        shown = shown.chars().take(MAX - 1).collect();
+        cut = true;
+    }
+    if cut
+        && shown.matches('"').count() % 2 == 1
+        && let Some(open) = shown.rfind('"')
+    {
+        shown.truncate(open + 1);
+    }
+    if cut {
+        shown.push('…');
+    }
+    shown
+}
+
 /// In which environments a source is loaded, for people: "" (always), "not in Development".
 fn condition_text(condition: &EnvCondition) -> Option<String> {
     match condition {
@@ -91,7 +119,7 @@ fn condition_text(condition: &EnvCondition) -> Option<String> {
         EnvCondition::Except(names) => Some(format!("not in {}", names.join(", "))),
         EnvCondition::Only(names) if names.is_empty() => Some("in no environment".to_string()),
         EnvCondition::Only(names) => Some(names.join(", ")),
-        EnvCondition::Unknown(text) => Some(format!("when `{text}`")),
+        EnvCondition::Unknown(text) => Some(format!("when `{}`", as_written(text))),
     }
 }
 
@@ -109,6 +137,12 @@ fn source_description(side: &Side, source: &Source) -> String {
             "maskinporten-settings.json, provisioned by Altinn Studio once scopes are selected"
                 .to_string()
         }
+        SourceKind::RuntimeSecretFiles => {
+            "runtime secret files, the other *.json files of the secrets directory".to_string()
+        }
+        SourceKind::AppSettingsSecret | SourceKind::CommandLine | SourceKind::Added { .. } => {
+            source.name()
+        }
         SourceKind::KeyVault { names } => {
             details.push(match names {
                 Some(from) => format!("secret names from {from}"),
@@ -121,10 +155,10 @@ fn source_description(side: &Side, source: &Source) -> String {
         details.push("not visible from the repository".to_string());
     }
     if let Some(site) = &source.added_at {
-        let by = match source.kind {
-            SourceKind::KeyVault { .. } => String::new(),
-            _ => "by ConfigureAppWebHost ".to_string(),
-        };
+        let by = source
+            .added_by
+            .as_ref()
+            .map_or(String::new(), |method| format!("by {method} "));
         details.push(format!("added {by}at {}", side.location(site)));
     }
     if details.is_empty() {
@@ -210,7 +244,8 @@ fn identity_heading(side: &Side, runtime: &Runtime, identity: &Identity) -> Stri
             side.location(site)
         ),
         Client::BuiltIn(Binding::Unknown { text, site }) => format!(
-            "Built-in client, section `{text}` (not statically known; ConfigureMaskinportenClient at {})",
+            "Built-in client, section `{}` (not statically known; ConfigureMaskinportenClient at {})",
+            as_written(text),
             side.location(site)
         ),
         Client::BuiltInPrivate { .. } => "Built-in client: on Altinn.App 9.0.0-preview.6 and later it reads only its private configuration (the maskinporten-settings.json Altinn Studio provisions; locally, the file `studioctl app maskinporten set` writes), so appsettings, Key Vault and environment variables do not reach it".to_string(),
@@ -365,7 +400,7 @@ fn verdict_text(
                         all
                     });
                 let them = if keys.len() == 1 { "it" } else { "them" };
-                format!(", unless {} set {them}", names.join(" or "))
+                format!(", unless {} set {them}", either(&names))
             };
             format!(
                 "missing {}: the client fails at its first token request{unless}",
@@ -411,6 +446,18 @@ fn verdict_text(
                 .to_string()
         }
     };
+    if !trace.verdict.may_override.is_empty() {
+        let names: Vec<String> = trace
+            .verdict
+            .may_override
+            .iter()
+            .map(|&i| runtime.sources[i].name())
+            .collect();
+        text.push_str(&format!(
+            ", unless {} overrides it (its secret names were not given)",
+            either(&names)
+        ));
+    }
     if let Some(pointer) = &trace.verdict.pointer {
         text.push_str(&format!(
             " ({})",
@@ -418,6 +465,15 @@ fn verdict_text(
         ));
     }
     text
+}
+
+/// Names as a choice: "a", "a or b", "a, b or c".
+fn either(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
 }
 
 /// Whether any identity of the app reads the app's own configuration (a v9 app whose only
