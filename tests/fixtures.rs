@@ -79,6 +79,7 @@ fixtures! {
     switch_expression_definition => "switch-expression-definition",
     token_request_v9 => "token-request-v9",
     token_service_leftover => "token-service-leftover",
+    trace_added_sources => "trace-added-sources",
     trace_eager_read => "trace-eager-read",
     trace_hybrid_section => "trace-hybrid-section",
     trace_keyvault_before_webhost => "trace-keyvault-before-webhost",

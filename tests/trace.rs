@@ -118,6 +118,7 @@ traced! {
     eager_read_before_key_vault => "trace-eager-read",
     custom_path_on_each_version => "v9-custom-config-path",
     lambda_copying_an_early_read => "guide-legacy-compatibility",
+    sources_the_app_adds_itself => "trace-added-sources",
 }
 
 #[test]

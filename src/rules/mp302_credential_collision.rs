@@ -3,7 +3,8 @@
 
 use super::sections;
 use super::{Adjustment, Circumstance, Code, Context, Finding, Rule, Severity, Shift};
-use crate::core::catalogue::{CREDENTIAL_KEYS, DEFAULT_SECTION, LEGACY_KEYS, is_one_of};
+use crate::assess::runtime::added_after_web_host;
+use crate::core::catalogue::{CREDENTIAL_KEYS, DEFAULT_SECTION, LEGACY_KEYS, WEB_HOST, is_one_of};
 use crate::edit::{Fix, Safety, json as json_edit};
 
 pub static RULE: Rule = Rule {
@@ -16,7 +17,10 @@ pub static RULE: Rule = Rule {
 Reports `ClientId`, `Jwk` or `JwkBase64` (any casing) under the `MaskinportenSettings` section of
 a deployed appsettings file, when the built-in client binds that section (no
 `ConfigureMaskinportenClient` moves it). An error when a value is set; a section with only empty
-placeholders is an info, and so is anything in `appsettings.Development.json`.
+placeholders is an info, and so is anything in `appsettings.Development.json`. A file the app adds
+itself after `ConfigureAppWebHost` (`builder.Configuration.AddJsonFile("appsettings.X.json")`)
+comes after the provisioned credentials: its values win, and an empty placeholder there is an
+error too (it empties the provisioned value).
 
 | Altinn.App 8 | 9.0.0-preview.1 to .5 | 9.0.0-preview.6 and later |
 |---|---|---|
@@ -26,8 +30,10 @@ placeholders is an info, and so is anything in `appsettings.Development.json`.
 Altinn Studio writes the provisioned `maskinporten-settings.json` after the appsettings files, and
 configuration merges key by key: the provisioned `ClientId` replaces the app's, but an app
 `JwkBase64` wins over the provisioned `Jwk` (the built-in client prefers `JwkBase64`). The result
-is a client id and a key that do not belong together, and every token request fails. Altinn.App
-9 says: do not supply your own clientId, jwk or jwkBase64 in MaskinportenSettings.
+is a client id and a key that do not belong together, and every token request fails. A file added
+after the provisioned one wins instead: the app keeps its own client id (with the provisioned
+key, or its own), and an empty value there leaves the client without one. Altinn.App 9 says: do
+not supply your own clientId, jwk or jwkBase64 in MaskinportenSettings.
 
 ## Example
 ```json
@@ -64,6 +70,10 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
     {
         return;
     }
+    let late = context
+        .project
+        .map(|p| added_after_web_host(p, context.facts))
+        .unwrap_or_default();
     for file in &context.facts.appsettings {
         let keys: Vec<_> = file
             .children(DEFAULT_SECTION)
@@ -82,10 +92,24 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
             [one] => (format!("The key {one}"), "is"),
             _ => (format!("The keys {}", names.join(", ")), "are"),
         };
-        let what = if set {
-            "the credentials Altinn Studio provisions are loaded after it and merge key by key: the provisioned ClientId replaces the app's, while a JwkBase64 (or a legacy EncodedJwk) set here stays, so the client id and the key no longer belong together and token requests fail"
-        } else {
-            "it is empty here, which is harmless today; a value put there later (in appsettings or in Key Vault under the same name) would merge key by key with the provisioned credentials"
+        // Added by the app after the web host: after the provisioned credentials.
+        let added_late = late
+            .iter()
+            .find(|(f, _)| f.path == file.file.path)
+            .map(|(_, site)| site.clone());
+        let what = match (set, added_late.is_some()) {
+            (true, false) => {
+                "the credentials Altinn Studio provisions are loaded after it and merge key by key: the provisioned ClientId replaces the app's, while a JwkBase64 (or a legacy EncodedJwk) set here stays, so the client id and the key no longer belong together and token requests fail"
+            }
+            (false, false) => {
+                "it is empty here, which is harmless today; a value put there later (in appsettings or in Key Vault under the same name) would merge key by key with the provisioned credentials"
+            }
+            (true, true) => {
+                "the app adds the file after the credentials Altinn Studio provisions, so it wins over them key by key: the app keeps signing with its own client id (with the provisioned key, or its own), and a client id and key that do not belong together make token requests fail"
+            }
+            (false, true) => {
+                "it is empty here, and the app adds the file after the credentials Altinn Studio provisions, so the empty value replaces the provisioned one and the client fails at its first token request"
+            }
         };
         let mut finding = Finding::new(
             &RULE,
@@ -95,11 +119,14 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                 sections::file_note(file)
             ),
         )
-        .when_if(!set, Circumstance::EmptyPlaceholder)
+        .when_if(!set && added_late.is_none(), Circumstance::EmptyPlaceholder)
         // Locally there is no provisioned file to collide with.
         .when_if(!file.is_deployed(), Circumstance::LocalOnlyFile);
         for other in &keys[1..] {
             finding = finding.related(sections::key_site(file, other), "another credential key");
+        }
+        if let Some(site) = added_late {
+            finding = finding.related(site, format!("added here, after {WEB_HOST}"));
         }
         let has_legacy_keys = file
             .children(DEFAULT_SECTION)
