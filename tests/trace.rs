@@ -119,6 +119,7 @@ traced! {
     custom_path_on_each_version => "v9-custom-config-path",
     lambda_copying_an_early_read => "guide-legacy-compatibility",
     sources_the_app_adds_itself => "trace-added-sources",
+    a_section_no_source_defines => "legacy-environment-and-missing-section",
 }
 
 #[test]

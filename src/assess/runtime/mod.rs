@@ -366,7 +366,10 @@ impl Runtime {
             .map(|(client, keys)| {
                 let traces = environments
                     .iter()
-                    .map(|env| verdict::trace(&order, facts, external, &client, &keys, env))
+                    .map(|env| {
+                        let reads = &assessment.sections.reads;
+                        verdict::trace(&order, facts, external, reads, &client, &keys, env)
+                    })
                     .collect();
                 Identity {
                     client,

@@ -6,6 +6,7 @@
 //! hybrid when they do not; keys without a value, and values read before their source is
 //! loaded, come first. Each verdict names the rule that reports it.
 
+use crate::assess::sections::SectionRead;
 use crate::core::catalogue::{CLIENT_ID_KEY, CREDENTIAL_KEYS, DEFAULT_SECTION, is_one_of};
 use crate::core::{Code, Site};
 use crate::facts::appsettings::ConfigValue;
@@ -23,6 +24,7 @@ pub fn trace(
     order: &Order,
     facts: &ProjectFacts,
     external: &External,
+    reads: &[SectionRead],
     client: &Client,
     keys: &[KeyRead],
     env: &Environment,
@@ -31,7 +33,7 @@ pub fn trace(
         .iter()
         .map(|k| value(order, facts, external, k, env))
         .collect();
-    let mut verdict = verdict(order, facts, client, keys, &values, env);
+    let mut verdict = verdict(order, facts, reads, client, keys, &values, env);
     if matches!(
         verdict.kind,
         VerdictKind::Consistent { .. } | VerdictKind::Hybrid { .. }
@@ -190,6 +192,7 @@ fn provisioned_defines(key: &str) -> bool {
 fn verdict(
     order: &Order,
     facts: &ProjectFacts,
+    reads: &[SectionRead],
     client: &Client,
     keys: &[KeyRead],
     values: &[KeyValue],
@@ -225,10 +228,14 @@ fn verdict(
             })
             .map(|(i, _)| i)
             .collect();
-        return none(VerdictKind::Missing {
-            keys: missing,
-            hidden,
-        });
+        return Verdict {
+            kind: VerdictKind::Missing {
+                keys: missing,
+                hidden,
+            },
+            pointer: section_not_found(reads, client, values),
+            may_override: Vec::new(),
+        };
     }
     let parts: Vec<(usize, Supplier)> = identity_keys(keys, values)
         .into_iter()
@@ -298,6 +305,33 @@ fn read_too_early(order: &Order, keys: &[KeyRead], values: &[KeyValue]) -> Optio
         kind: VerdictKind::ReadTooEarly { keys: early },
         may_override: Vec::new(),
     })
+}
+
+/// A section no source defines any key of: MP303 reports it where the code first reads it.
+fn section_not_found(
+    reads: &[SectionRead],
+    client: &Client,
+    values: &[KeyValue],
+) -> Option<Pointer> {
+    let section = match client {
+        Client::Legacy {
+            section: Some(section),
+            ..
+        } => section,
+        Client::BuiltIn(Binding::Path { path, .. }) => path,
+        _ => return None,
+    };
+    // Key Vault without its names may define it: MP303 still reports it (at info).
+    if values
+        .iter()
+        .any(|v| v.defined_by.iter().any(|(_, p)| *p != Presence::Unknown))
+    {
+        return None;
+    }
+    let read = reads
+        .iter()
+        .find(|r| r.path.eq_ignore_ascii_case(section))?;
+    pointer(Code::MP303, Some(read.site.clone()))
 }
 
 /// Needed keys without a value; the signing keys count once, by the first, when none is set.
