@@ -319,3 +319,32 @@ fn what_the_run_could_not_use_is_said_and_an_unusable_option_file_exits_2() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn only_the_appsettings_files_of_the_content_root_are_loaded() {
+    // An appsettings file in another folder of the project is not loaded by the defaults.
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(&fixture_dir("trace-keyvault-guide"), dir.path());
+    std::fs::create_dir_all(dir.path().join("App/Properties")).unwrap();
+    std::fs::write(
+        dir.path().join("App/Properties/appsettings.json"),
+        "{ \"MaskinportenSettings\": { \"ClientId\": \"a-client-of-a-sample\" } }\n",
+    )
+    .unwrap();
+    let json: Value = serde_json::from_str(&trace(dir.path(), &["--format", "json"])).unwrap();
+    let app = &json["apps"][0];
+    let files: Vec<&str> = app["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["path"].as_str())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "App/appsettings.json",
+            "App/appsettings.Development.json",
+            "App/appsettings.Production.json"
+        ]
+    );
+}

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use crate::assess::VersionModel;
 use crate::core::{Site, SourceFile};
 use crate::discover::Project;
+use crate::facts::appsettings::AppSettingsFile;
 use crate::facts::csharp::environment::EnvCondition;
 use crate::facts::csharp::startup::{AddedSource, StartupKind};
 use crate::facts::external::External;
@@ -174,6 +175,18 @@ fn builder_count(sources: &[Source]) -> usize {
         .unwrap_or(sources.len())
 }
 
+/// The appsettings files in the project's folder, the content root the defaults load them from
+/// (one in another folder is loaded only when the app adds it itself).
+fn content_root_files<'f>(
+    project: &Project,
+    facts: &'f ProjectFacts,
+) -> impl Iterator<Item = &'f AppSettingsFile> {
+    facts
+        .appsettings
+        .iter()
+        .filter(move |f| f.file.path.parent() == Some(project.dir.as_path()))
+}
+
 /// What `WebApplication.CreateBuilder` adds, for the environments traced.
 fn builder_defaults(
     project: &Project,
@@ -181,8 +194,7 @@ fn builder_defaults(
     environments: &[Environment],
 ) -> Vec<Source> {
     let mut sources = Vec::new();
-    let mut files: Vec<_> = facts.appsettings.iter().collect();
-    files.sort_by(|a, b| a.file.path.cmp(&b.file.path));
+    let files: Vec<_> = content_root_files(project, facts).collect();
     if let Some(base) = files.iter().find(|f| f.environment.is_none()) {
         sources.push(Source {
             kind: SourceKind::AppSettings(base.file.clone()),
@@ -259,7 +271,7 @@ fn web_host(
         SourceKind::EnvironmentVariables { again: true },
         EnvCondition::always(),
     ));
-    let local = facts.appsettings.iter().find(|f| {
+    let local = content_root_files(project, facts).find(|f| {
         f.environment
             .as_deref()
             .is_some_and(|e| e.eq_ignore_ascii_case("Local"))
