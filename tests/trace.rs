@@ -120,6 +120,7 @@ traced! {
     lambda_copying_an_early_read => "guide-legacy-compatibility",
     sources_the_app_adds_itself => "trace-added-sources",
     a_section_no_source_defines => "legacy-environment-and-missing-section",
+    lambda_override_on_each_version => "v9-default-override",
 }
 
 #[test]

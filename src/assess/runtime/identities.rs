@@ -13,7 +13,7 @@ use crate::discover::Project;
 use crate::facts::external::{External, KeyVaultNames};
 use crate::facts::model::{
     Assignment, CapturedRead, ClientOverrideArgument, DefinitionKind, Expr, Registration,
-    RegistrationKind, SettingsSource,
+    RegistrationKind, SettingsSource, SettingsUse,
 };
 use crate::facts::resolve::ProjectFacts;
 
@@ -61,11 +61,15 @@ fn built_in(facts: &ProjectFacts, model: VersionModel) -> Option<(Client, Vec<Ke
         return None;
     }
     if model == VersionModel::V9 {
+        // MP202 reports a lambda, MP201 a path.
         let removed = facts
             .client_overrides
             .iter()
             .map(|o| Pointer {
-                code: Code::MP201,
+                code: match o.argument {
+                    ClientOverrideArgument::Lambda(_) => Code::MP202,
+                    _ => Code::MP201,
+                },
                 at: Some(o.site.clone()),
             })
             .collect();
@@ -135,6 +139,24 @@ fn built_in(facts: &ProjectFacts, model: VersionModel) -> Option<(Client, Vec<Ke
         })
         .collect();
     Some((Client::BuiltIn(binding), keys))
+}
+
+/// `Configure<MaskinportenSettings>(...)` and kin configure the built-in client's settings too
+/// (and keep Altinn.App from binding the default section): the trace does not follow what they
+/// bind, and says so. MP202 reports each.
+pub fn not_followed(facts: &ProjectFacts, client: &Client) -> Vec<Pointer> {
+    if !matches!(client, Client::BuiltIn(_)) {
+        return Vec::new();
+    }
+    facts
+        .builtin_settings
+        .iter()
+        .filter(|u| u.how == SettingsUse::Configures)
+        .map(|u| Pointer {
+            code: Code::MP202,
+            at: Some(u.site.clone()),
+        })
+        .collect()
 }
 
 fn upper_first(name: &str) -> String {

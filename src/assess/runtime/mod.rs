@@ -150,6 +150,9 @@ impl Source {
 pub struct Identity {
     pub client: Client,
     pub keys: Vec<KeyRead>,
+    /// For the built-in client: code that configures its settings in a way the trace does not
+    /// follow (`Configure<MaskinportenSettings>(...)`), each with the rule that reports it.
+    pub not_followed: Vec<Pointer>,
     /// By environment, in the order of `Runtime::environments`.
     pub environments: Vec<EnvironmentTrace>,
 }
@@ -361,17 +364,21 @@ impl Runtime {
             return None;
         }
         let order = sources::order(project, facts, assessment.model, external, environments);
+        let inputs = verdict::Inputs {
+            order: &order,
+            facts,
+            external,
+            reads: &assessment.sections.reads,
+        };
         let identities = identities::of(project, facts, assessment, external)
             .into_iter()
             .map(|(client, keys)| {
                 let traces = environments
                     .iter()
-                    .map(|env| {
-                        let reads = &assessment.sections.reads;
-                        verdict::trace(&order, facts, external, reads, &client, &keys, env)
-                    })
+                    .map(|env| verdict::trace(&inputs, &client, &keys, env))
                     .collect();
                 Identity {
+                    not_followed: identities::not_followed(facts, &client),
                     client,
                     keys,
                     environments: traces,

@@ -19,21 +19,24 @@ use super::{
     Pointer, Presence, SourceKind, Supplier, Verdict, VerdictKind, Winner,
 };
 
+/// What the winners and verdicts of one app are computed from.
+pub struct Inputs<'a> {
+    pub order: &'a Order,
+    pub facts: &'a ProjectFacts,
+    pub external: &'a External,
+    /// Where the code reads each section (MP303 reports one nothing defines there).
+    pub reads: &'a [SectionRead],
+}
+
 /// The identity's keys and verdict in one environment.
 pub fn trace(
-    order: &Order,
-    facts: &ProjectFacts,
-    external: &External,
-    reads: &[SectionRead],
+    app: &Inputs,
     client: &Client,
     keys: &[KeyRead],
     env: &Environment,
 ) -> EnvironmentTrace {
-    let values: Vec<KeyValue> = keys
-        .iter()
-        .map(|k| value(order, facts, external, k, env))
-        .collect();
-    let mut verdict = verdict(order, facts, reads, client, keys, &values, env);
+    let values: Vec<KeyValue> = keys.iter().map(|k| value(app, k, env)).collect();
+    let mut verdict = verdict(app, client, keys, &values, env);
     if matches!(
         verdict.kind,
         VerdictKind::Consistent { .. } | VerdictKind::Hybrid { .. }
@@ -46,13 +49,8 @@ pub fn trace(
     }
 }
 
-fn value(
-    order: &Order,
-    facts: &ProjectFacts,
-    external: &External,
-    key: &KeyRead,
-    env: &Environment,
-) -> KeyValue {
+fn value(app: &Inputs, key: &KeyRead, env: &Environment) -> KeyValue {
+    let order = app.order;
     let (config_key, eager) = match &key.origin {
         KeyOrigin::Config { key, eager } => (key, eager),
         KeyOrigin::Code { value, .. } => return fixed(Winner::Code(*value)),
@@ -78,7 +76,7 @@ fn value(
         if !source.loaded_in(env) {
             continue;
         }
-        let Some(presence) = presence(&source.kind, facts, external, config_key) else {
+        let Some(presence) = presence(&source.kind, app.facts, app.external, config_key) else {
             continue;
         };
         if i < cut {
@@ -190,14 +188,13 @@ fn provisioned_defines(key: &str) -> bool {
 }
 
 fn verdict(
-    order: &Order,
-    facts: &ProjectFacts,
-    reads: &[SectionRead],
+    app: &Inputs,
     client: &Client,
     keys: &[KeyRead],
     values: &[KeyValue],
     env: &Environment,
 ) -> Verdict {
+    let (order, facts) = (app.order, app.facts);
     let none = |kind| Verdict {
         kind,
         pointer: None,
@@ -233,7 +230,7 @@ fn verdict(
                 keys: missing,
                 hidden,
             },
-            pointer: section_not_found(reads, client, values),
+            pointer: section_not_found(app, client, keys),
             may_override: Vec::new(),
         };
     }
@@ -307,12 +304,10 @@ fn read_too_early(order: &Order, keys: &[KeyRead], values: &[KeyValue]) -> Optio
     })
 }
 
-/// A section no source defines any key of: MP303 reports it where the code first reads it.
-fn section_not_found(
-    reads: &[SectionRead],
-    client: &Client,
-    values: &[KeyValue],
-) -> Option<Pointer> {
+/// A section no deployed source the repository shows defines any key of (in any environment):
+/// MP303 reports it where the code first reads it. A file loaded only locally does not count,
+/// as for the rule; Key Vault without its names may hold it, and the rule still reports it.
+fn section_not_found(app: &Inputs, client: &Client, keys: &[KeyRead]) -> Option<Pointer> {
     let section = match client {
         Client::Legacy {
             section: Some(section),
@@ -321,14 +316,29 @@ fn section_not_found(
         Client::BuiltIn(Binding::Path { path, .. }) => path,
         _ => return None,
     };
-    // Key Vault without its names may define it: MP303 still reports it (at info).
-    if values
-        .iter()
-        .any(|v| v.defined_by.iter().any(|(_, p)| *p != Presence::Unknown))
-    {
+    let deployed = |kind: &SourceKind| match kind {
+        SourceKind::AppSettings(file) => app
+            .facts
+            .appsettings
+            .iter()
+            .any(|f| f.file.path == file.path && f.is_deployed()),
+        _ => true,
+    };
+    let defined = keys.iter().any(|key| {
+        let KeyOrigin::Config { key, .. } = &key.origin else {
+            return false;
+        };
+        app.order.sources.iter().any(|source| {
+            deployed(&source.kind)
+                && presence(&source.kind, app.facts, app.external, key)
+                    .is_some_and(|p| p != Presence::Unknown)
+        })
+    });
+    if defined {
         return None;
     }
-    let read = reads
+    let read = app
+        .reads
         .iter()
         .find(|r| r.path.eq_ignore_ascii_case(section))?;
     pointer(Code::MP303, Some(read.site.clone()))

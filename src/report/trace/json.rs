@@ -102,6 +102,10 @@ struct IdentityOut {
     /// compile on 9.0.0-preview.6 and later, each with the finding that reports it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     findings: Vec<Finding>,
+    /// Built-in: `Configure<MaskinportenSettings>(...)` calls that also configure the settings,
+    /// which the trace does not follow, each with the finding that reports it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    not_followed: Vec<Finding>,
     keys: Vec<KeyOut>,
     environments: Vec<EnvironmentOut>,
 }
@@ -270,6 +274,11 @@ fn identity(side: &Side, runtime: &Runtime, identity: &Identity) -> IdentityOut 
         bound_at: None,
         clients: Vec::new(),
         findings: Vec::new(),
+        not_followed: identity
+            .not_followed
+            .iter()
+            .map(|p| finding(side, runtime, p))
+            .collect(),
         keys: identity.keys.iter().map(key).collect(),
         environments: runtime
             .environments

@@ -271,8 +271,8 @@ fn identity_heading(side: &Side, runtime: &Runtime, identity: &Identity) -> Stri
     }
 }
 
-/// Notes under the heading: the calls that no longer compile, and the keys read while services
-/// are registered.
+/// Notes under the heading: the calls that no longer compile, code that configures the settings
+/// in a way the trace does not follow, and the keys read while services are registered.
 fn identity_notes(side: &Side, runtime: &Runtime, identity: &Identity) -> Vec<String> {
     let mut notes = Vec::new();
     if let Client::BuiltInPrivate { removed } = &identity.client {
@@ -286,6 +286,16 @@ fn identity_notes(side: &Side, runtime: &Runtime, identity: &Identity) -> Vec<St
                 pointer_text(side, &runtime.project, pointer)
             ));
         }
+    }
+    for pointer in &identity.not_followed {
+        let at = pointer
+            .at
+            .as_ref()
+            .map_or(String::new(), |site| side.location(site));
+        notes.push(format!(
+            "Configure<MaskinportenSettings> at {at} also configures these settings (and keeps Altinn.App from binding MaskinportenSettings by default); the trace does not follow what it sets ({})",
+            pointer_text(side, &runtime.project, pointer)
+        ));
     }
     let mut eager: Vec<(String, Vec<String>)> = Vec::new();
     for key in &identity.keys {
