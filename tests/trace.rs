@@ -349,3 +349,41 @@ fn only_the_appsettings_files_of_the_content_root_are_loaded() {
         ]
     );
 }
+
+#[test]
+fn many_clients_of_one_identity_are_counted_in_the_heading_and_listed_in_json() {
+    // Six typed clients reading one section are one identity: the heading names three.
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(&fixture_dir("trace-eager-read"), dir.path());
+    let registrations: String = (0..6)
+        .map(|i| {
+            format!(
+                "        services.AddMaskinportenHttpClient<SettingsJwkClientDefinition, IRegister{i}, Register{i}>(config.GetSection(\"Registers\"), cd => cd.ClientSettings.Scope = \"altinn:register{i}\");\n"
+            )
+        })
+        .collect();
+    std::fs::write(
+        dir.path().join("App/Registers.cs"),
+        format!(
+            "using Altinn.ApiClients.Maskinporten.Config;\nusing Altinn.ApiClients.Maskinporten.Extensions;\nusing Altinn.ApiClients.Maskinporten.Services;\n\nnamespace Altinn.App;\n\npublic static class Registers\n{{\n    public static void Register(IServiceCollection services, IConfiguration config)\n    {{\n{registrations}    }}\n}}\n"
+        ),
+    )
+    .unwrap();
+    let human = trace(dir.path(), &[]);
+    assert!(
+        human.contains(
+            "Legacy typed client IRegister0, typed client IRegister1, typed client IRegister2 and 3 more, section \"Registers\" (MP101 at App/Registers.cs:11, MP101 at App/Registers.cs:12, MP101 at App/Registers.cs:13 and 3 more)"
+        ),
+        "{human}"
+    );
+    let json: Value = serde_json::from_str(&trace(dir.path(), &["--format", "json"])).unwrap();
+    let identity = json["apps"][0]["identities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["section"] == "Registers")
+        .unwrap()
+        .clone();
+    assert_eq!(identity["clients"].as_array().unwrap().len(), 6);
+    assert_eq!(identity["findings"].as_array().unwrap().len(), 6);
+}

@@ -260,14 +260,28 @@ fn identity_heading(side: &Side, runtime: &Runtime, identity: &Identity) -> Stri
             };
             let reported: Vec<String> = registrations
                 .iter()
+                .take(SHOWN_CLIENTS)
                 .map(|p| pointer_text(side, &runtime.project, p))
                 .collect();
             format!(
                 "Legacy {}, {settings} ({})",
-                clients.join(", "),
-                reported.join(", ")
+                first_of(clients, clients.len()),
+                first_of(&reported, registrations.len())
             )
         }
+    }
+}
+
+/// How many of an identity's clients a heading names (the JSON lists them all).
+const SHOWN_CLIENTS: usize = 3;
+
+/// The first few of `total` items, and how many more there are: an app may register thousands
+/// of clients with one section.
+fn first_of(items: &[String], total: usize) -> String {
+    let shown = items[..items.len().min(SHOWN_CLIENTS)].join(", ");
+    match total.saturating_sub(SHOWN_CLIENTS) {
+        0 => shown,
+        more => format!("{shown} and {more} more"),
     }
 }
 
