@@ -94,13 +94,7 @@ pub fn analyze(
     config: &Config,
     progress: &Progress,
 ) -> Analysis {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(limits.threads)
-        // Room for the bounded expression helpers in debug builds too.
-        .stack_size(8 << 20)
-        .build()
-        .expect("a thread pool can be built");
-    pool.install(|| {
+    in_pool(limits, || {
         analyze_in_pool(
             paths,
             limits.max_file_size,
@@ -110,6 +104,17 @@ pub fn analyze(
             &Overlay::new(),
         )
     })
+}
+
+/// Runs `work` on a pool of `limits.threads` workers.
+fn in_pool<T: Send>(limits: Limits, work: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(limits.threads)
+        // Room for the bounded expression helpers in debug builds too.
+        .stack_size(8 << 20)
+        .build()
+        .expect("a thread pool can be built")
+        .install(work)
 }
 
 /// Analyses `paths` as the changes leave them, without writing anything: the C#, appsettings
@@ -126,13 +131,7 @@ pub fn analyze_changed(
         .iter()
         .filter_map(|c| Some((c.file.path.clone(), c.bytes().ok()?)))
         .collect();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(limits.threads)
-        // Room for the bounded expression helpers in debug builds too.
-        .stack_size(8 << 20)
-        .build()
-        .expect("a thread pool can be built");
-    pool.install(|| {
+    in_pool(limits, || {
         analyze_in_pool(
             paths,
             limits.max_file_size,
