@@ -238,6 +238,27 @@ fn plan_lists_every_scope_the_app_asks_for() {
 }
 
 #[test]
+fn plan_leaves_out_what_the_fixes_of_other_findings_resolve() {
+    // MP302's credential keys go with MP301's removal of the section's legacy keys: nothing is
+    // left for a person, so the plan starts with applying the fixes.
+    let dir = fixture_dir("split-typeof-key");
+    let output = run(&dir, &["plan", "."]);
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "App/App.csproj
+  1. Apply the fixes (`fix --write`) and review the change
+  2. Select these scopes for the app in Altinn Studio (Maskinporten tab or the app's scope settings)
+     - altinn:dataaltinnno/oed
+     - brreg:enhetsregisteret/autorisert-api
+  3. Deploy to TT02; verify that the app gets a Maskinporten token, and that calls needing an exchanged Altinn token still work
+  4. Deploy to production and verify the same way
+  5. Whether the Azure Key Vault setup is still needed after the migration cannot be told without the vault's secret names (--key-vault-secrets FILE or --key-vault URL): keep it unless Maskinporten credentials are all the app reads from it
+
+"
+    );
+}
+
+#[test]
 fn keep_does_not_move_a_client_given_a_token_request() {
     // The legacy settings hold scopes and the exchange flag, nothing of a MaskinportenTokenRequest
     // (resource, consumer org, system user): the move to the legacy package is withheld.

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::rules::{Finding, Outside, PlanRole};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Step {
     pub title: String,
     /// What the step is about, one line each (scopes, secrets, findings).
@@ -66,12 +66,23 @@ fn step(steps: &mut Vec<Step>, title: &str, items: Vec<String>) {
     }
 }
 
+/// Whether the fixes of the findings a finding waits for resolve it (MP301's fix removes the
+/// credential keys of MP302 with the section's legacy keys).
+fn resolved_by_fixes(f: &Finding, findings: &[&Finding]) -> bool {
+    let mut deciding = findings
+        .iter()
+        .filter(|g| f.waits_for.contains(&g.rule.code))
+        .peekable();
+    deciding.peek().is_some() && deciding.all(|g| g.fix.is_some())
+}
+
 fn steps(findings: &[&Finding]) -> Vec<Step> {
     let mut steps = Vec::new();
     // A scope only run time knows is a step of its own, beside the scopes to select.
     let manual: Vec<String> = findings
         .iter()
         .filter(|f| f.fix.is_none() && f.rule.plan == PlanRole::Code)
+        .filter(|f| !resolved_by_fixes(f, findings))
         .filter(|f| {
             !f.outside
                 .iter()

@@ -125,6 +125,12 @@ pub struct Finding {
     pub related: Vec<Related>,
     pub fix: Option<Fix>,
     pub fix_withheld: Option<String>,
+    /// The rules whose findings in the same project decide this one, which has no fix of its
+    /// own: it is resolved with their fixes (the credential keys MP301 removes with the
+    /// section's legacy keys), or, where they have none (a certificate credential, a second
+    /// identity, a handler that cannot move), they are what a person resolves first. The plan
+    /// and the fleet view count those findings, not this one.
+    pub waits_for: Vec<crate::core::Code>,
     /// What the finding asks of the world outside the repository, in order.
     pub outside: Vec<Outside>,
     pub data: Option<RuleData>,
@@ -156,6 +162,7 @@ impl Finding {
             related: Vec::new(),
             fix: None,
             fix_withheld: None,
+            waits_for: Vec::new(),
             outside: Vec::new(),
             data: None,
         }

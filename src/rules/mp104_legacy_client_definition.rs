@@ -89,6 +89,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                 blocked.len(),
                 Code::MP103
             ));
+            finding.waits_for = vec![Code::MP103];
         } else {
             match definition_fix(context, r) {
                 Ok(fix) => finding.fix = Some(fix),

@@ -148,6 +148,7 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
                     "They are removed together with the section's legacy keys ({}).",
                     Code::MP301
                 ));
+                finding.waits_for = vec![Code::MP301];
             }
             None if sections::removes_secret(file, &keys) => {
                 finding.fix_withheld = Some(sections::secret_withheld());

@@ -75,6 +75,21 @@ fn check(context: &Context, out: &mut Vec<Finding>) {
         if let Some(site) = local {
             finding = finding.related(site, "defined only for local runs here");
         }
-        out.push(finding.withheld("Where the values should come from is a decision for a person."));
+        // Code the fixes replace no longer needs the section: it goes with their fixes.
+        match sections::readers_that_go(context, &read.path) {
+            Some(codes) => {
+                let names: Vec<String> = codes.iter().map(ToString::to_string).collect();
+                finding.fix_withheld = Some(format!(
+                    "Nothing needs the section once the fixes replace the code that reads it ({}).",
+                    names.join(", ")
+                ));
+                finding.waits_for = codes;
+            }
+            None => {
+                finding.fix_withheld =
+                    Some("Where the values should come from is a decision for a person.".into());
+            }
+        }
+        out.push(finding);
     }
 }

@@ -162,7 +162,10 @@ fn left_behind(context: &Context, out: &mut Vec<Finding>) {
             .map(|r| match r.registration {
                 Some(id) => {
                     let registration = &context.facts.registrations[id];
-                    (reader_code(registration), registration.site.clone())
+                    (
+                        sections::reader_code(registration),
+                        registration.site.clone(),
+                    )
                 }
                 None => (Code::MP201, r.site.clone()),
             })
@@ -198,17 +201,6 @@ fn left_behind(context: &Context, out: &mut Vec<Finding>) {
             }
             out.push(finding);
         }
-    }
-}
-
-/// The rule that reports a legacy registration.
-fn reader_code(r: &crate::facts::model::Registration) -> Code {
-    use crate::facts::model::RegistrationKind;
-    match r.kind {
-        RegistrationKind::TypedClient { .. } => Code::MP101,
-        RegistrationKind::NamedClient { .. } => Code::MP102,
-        RegistrationKind::MessageHandler { .. } => Code::MP103,
-        RegistrationKind::ClientDefinition { .. } => Code::MP104,
     }
 }
 

@@ -54,7 +54,11 @@ pub fn finding(
                 finding.fix_withheld = Some(format!("The rewrite is withheld: {why}."));
             }
         },
-        None => finding.fix_withheld = Some(withheld_sentence(&readiness.blockers)),
+        None => {
+            finding.fix_withheld = Some(withheld_sentence(&readiness.blockers));
+            finding.waits_for = readiness.blockers.iter().map(|b| b.rule).collect();
+            finding.waits_for.dedup();
+        }
     }
     finding
 }

@@ -1,6 +1,7 @@
 //! What the configuration rules (MP301-MP309, MP402, MP403) share: where a section or key sits in
 //! each appsettings file, how a file is named in messages, whether a removal would show a secret,
-//! and whether the deployed files give a section its signing key.
+//! and whether the deployed files give a section its signing key, and which findings report the
+//! code that reads a section (`readers_that_go`).
 //! Which sections the code reads, and whether they may go, is the assessment's
 //! (`assess::sections`).
 
@@ -107,4 +108,53 @@ pub fn signing_key_deployed(context: &Context, path: &str) -> bool {
                 })
         })
     })
+}
+
+/// The rule that reports a legacy registration.
+pub fn reader_code(r: &crate::facts::model::Registration) -> crate::core::Code {
+    use crate::core::Code;
+    use crate::facts::model::RegistrationKind;
+    match r.kind {
+        RegistrationKind::TypedClient { .. } => Code::MP101,
+        RegistrationKind::NamedClient { .. } => Code::MP102,
+        RegistrationKind::MessageHandler { .. } => Code::MP103,
+        RegistrationKind::ClientDefinition { .. } => Code::MP104,
+    }
+}
+
+/// When the fixes replace every place that reads `path` (legacy registrations the fix migrates,
+/// a `ConfigureMaskinportenClient` path MP201 removes), the rules of the findings whose fixes
+/// do it; None when one of them stays.
+pub fn readers_that_go(context: &Context, path: &str) -> Option<Vec<crate::core::Code>> {
+    use crate::assess::sections::Reader;
+    use crate::core::Code;
+    use crate::core::catalogue::DEFAULT_SECTION;
+    let mut codes = Vec::new();
+    for read in context
+        .assessment
+        .sections
+        .reads
+        .iter()
+        .filter(|r| r.path.eq_ignore_ascii_case(path))
+    {
+        let code = match (read.reader, read.registration) {
+            (Reader::Legacy, Some(id)) => {
+                let registration = &context.facts.registrations[id];
+                context
+                    .assessment
+                    .migrates(registration)
+                    .then(|| reader_code(registration))?
+            }
+            (Reader::BuiltIn, _)
+                if !context.keep() && !path.eq_ignore_ascii_case(DEFAULT_SECTION) =>
+            {
+                Code::MP201
+            }
+            _ => return None,
+        };
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    (!codes.is_empty()).then_some(codes)
 }
