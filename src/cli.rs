@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::config::{CommandLine, Config, Settings};
+use crate::core::InputProblem;
 use crate::engine;
 use crate::facts::external::{External, Sources};
 use crate::fixes::run::Selection;
@@ -47,6 +48,9 @@ enum Command {
     /// Which source gives each Maskinporten setting its value, per environment (values are
     /// never shown); --after-fix: on the tree the pending fixes would produce.
     Trace(TraceArgs),
+    /// Where every app of a fleet stands: one row per app with its state and next step (for
+    /// folders of repositories).
+    Status(crate::fleet::StatusArgs),
     /// Print the effective settings: the configuration file found and what it sets.
     Config {
         #[command(flatten)]
@@ -66,13 +70,13 @@ enum Command {
 }
 
 /// What every analysing command reads.
-#[derive(clap::Args)]
-struct InputArgs {
+#[derive(clap::Args, Clone)]
+pub(crate) struct InputArgs {
     /// Files or directories to check (default: the current directory).
-    paths: Vec<PathBuf>,
+    pub(crate) paths: Vec<PathBuf>,
     /// Worker threads (default: one per core).
     #[arg(short = 'j', long = "jobs", value_name = "N", default_value_t = 0)]
-    jobs: usize,
+    pub(crate) jobs: usize,
     /// The scopes selected for the app in Altinn Studio: one per line, or a JSON array of
     /// strings or of objects with a `scope` field.
     #[arg(long, value_name = "FILE")]
@@ -102,7 +106,7 @@ struct InputArgs {
     config: Option<PathBuf>,
     /// No progress line on the terminal.
     #[arg(short, long)]
-    quiet: bool,
+    pub(crate) quiet: bool,
 }
 
 #[derive(clap::Args)]
@@ -202,6 +206,7 @@ pub fn main() -> ExitCode {
         Command::Fix(args) => fix(args),
         Command::Plan(args) => plan(args),
         Command::Trace(args) => trace(args),
+        Command::Status(args) => crate::fleet::status(args),
         Command::Config { input } => show_config(&input),
         Command::Explain { rule } => explain(&rule),
         Command::Rules { format } => list_rules(format),
@@ -234,7 +239,10 @@ fn settings(input: &InputArgs, fail_on: Option<Severity>) -> Result<Settings, St
 /// Runs the analysis and says on standard error what could not be used; None after a usage
 /// error (already said). Option files that cannot be used, a vault that cannot be listed and
 /// paths that do not exist are problems of the analysis, in every report.
-fn analyze(input: &InputArgs, fail_on: Option<Severity>) -> Option<(engine::Analysis, Settings)> {
+pub(crate) fn analyze(
+    input: &InputArgs,
+    fail_on: Option<Severity>,
+) -> Option<(engine::Analysis, Settings)> {
     analyze_with_external(input, fail_on).map(|(analysis, settings, _)| (analysis, settings))
 }
 
@@ -243,6 +251,29 @@ fn analyze_with_external(
     input: &InputArgs,
     fail_on: Option<Severity>,
 ) -> Option<(engine::Analysis, Settings, External)> {
+    let (external, external_problems, settings) = prepare(input, fail_on)?;
+    let paths = input_paths(input);
+    let mut analysis = with_progress(input.quiet, |progress| {
+        engine::analyze(
+            &paths,
+            limits(input, &settings),
+            &external,
+            &settings.config,
+            progress,
+        )
+    });
+    analysis.problems.extend(external_problems);
+    analysis.problems.sort();
+    say_problems(&analysis);
+    Some((analysis, settings, external))
+}
+
+/// The settings and what they point to outside the repository (Studio scopes, Key Vault
+/// names) with the problems of loading those; None after a usage error (said).
+pub(crate) fn prepare(
+    input: &InputArgs,
+    fail_on: Option<Severity>,
+) -> Option<(External, Vec<InputProblem>, Settings)> {
     let settings = match settings(input, fail_on) {
         Ok(settings) => settings,
         Err(message) => {
@@ -257,19 +288,20 @@ fn analyze_with_external(
         azure_credential: input.azure_credential,
         credentials: settings.credentials.value,
     };
-    let (external, external_problems) = External::load(sources);
-    let paths = input_paths(input);
-    let mut analysis = with_progress(input.quiet, |progress| {
-        engine::analyze(
-            &paths,
-            limits(input, &settings),
-            &external,
-            &settings.config,
-            progress,
-        )
-    });
-    analysis.problems.extend(external_problems);
-    analysis.problems.sort();
+    let (external, problems) = External::load(sources);
+    Some((external, problems, settings))
+}
+
+/// The engine's limits from the options and settings.
+pub(crate) fn limits(input: &InputArgs, settings: &Settings) -> engine::Limits {
+    engine::Limits {
+        threads: input.jobs,
+        max_file_size: settings.max_file_size.value,
+    }
+}
+
+/// Says on standard error what the run could not use.
+pub(crate) fn say_problems(analysis: &engine::Analysis) {
     let mut stderr = std::io::stderr().lock();
     for problem in &analysis.problems {
         let _ = writeln!(
@@ -277,14 +309,6 @@ fn analyze_with_external(
             "{}: {}: {}",
             problem.severity, problem.path, problem.message
         );
-    }
-    Some((analysis, settings, external))
-}
-
-fn limits(input: &InputArgs, settings: &Settings) -> engine::Limits {
-    engine::Limits {
-        threads: input.jobs,
-        max_file_size: settings.max_file_size.value,
     }
 }
 
@@ -296,7 +320,7 @@ fn has_errors(analysis: &engine::Analysis) -> bool {
 
 /// Runs `work` with a progress line on the terminal once it takes longer than half a second
 /// (never when standard error is not a terminal, or with --quiet); the line is cleared after.
-fn with_progress<T>(quiet: bool, work: impl FnOnce(&engine::Progress) -> T) -> T {
+pub(crate) fn with_progress<T>(quiet: bool, work: impl FnOnce(&engine::Progress) -> T) -> T {
     use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
     use std::sync::atomic::{AtomicBool, Ordering};
     let progress = engine::Progress::default();
@@ -648,7 +672,7 @@ fn print_text(text: &str) {
 }
 
 /// Writes the report to the file (whole) or to standard output.
-fn write_output(path: Option<&PathBuf>, text: &str) -> Result<(), String> {
+pub(crate) fn write_output(path: Option<&PathBuf>, text: &str) -> Result<(), String> {
     write_output_bytes(path, text.as_bytes())
 }
 

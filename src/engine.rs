@@ -22,7 +22,7 @@ use crate::facts::appsettings::{self, AppSettingsFile};
 use crate::facts::csharp::{self, CsFile};
 use crate::facts::external::External;
 use crate::facts::policy;
-use crate::facts::resolve::{PolicyFile, ProjectFacts, ProjectFiles};
+use crate::facts::resolve::{MaskinportenUse, PolicyFile, ProjectFacts, ProjectFiles};
 use crate::facts::{prefilter, resolve};
 use crate::fixes::apply::Change;
 use crate::rules::suppressions::Suppression;
@@ -44,6 +44,17 @@ pub struct Analysis {
     /// What was read and assessed of each project (in the order of `projects`; the files
     /// outside any project last): what the run-time trace is computed from.
     pub assessed: Vec<Assessed>,
+}
+
+impl Analysis {
+    /// Which Maskinporten clients each project's code uses, in the order of `projects`.
+    pub fn usage(&self) -> Vec<MaskinportenUse> {
+        self.assessed
+            .iter()
+            .take(self.projects.len())
+            .map(|a| a.facts.usage())
+            .collect()
+    }
 }
 
 /// One project's facts and assessment.
@@ -156,6 +167,25 @@ pub fn runtimes(
         .zip(&analysis.assessed)
         .filter_map(|(p, a)| Runtime::of(p, &a.facts, &a.assessment, external, environments))
         .collect()
+}
+
+/// Analyses `paths` on the current rayon pool: for callers that run many analyses at once
+/// (one per repository of a fleet) on one pool.
+pub fn analyze_on_current_pool(
+    paths: &[PathBuf],
+    max_file_size: u64,
+    external: &External,
+    config: &Config,
+    progress: &Progress,
+) -> Analysis {
+    analyze_in_pool(
+        paths,
+        max_file_size,
+        external,
+        config,
+        progress,
+        &Overlay::new(),
+    )
 }
 
 fn analyze_in_pool(

@@ -13,5 +13,6 @@ pub mod edit;
 pub mod engine;
 pub mod facts;
 pub mod fixes;
+pub mod fleet;
 pub mod report;
 pub mod rules;

@@ -47,6 +47,7 @@ fixtures! {
     default_client_override_v9 => "default-client-override-v9",
     eager_key_reads => "eager-key-reads",
     eager_options_copy => "eager-options-copy",
+    fleet => "fleet",
     foreach_dictionary => "foreach-dictionary",
     gitignored_output => "gitignored-output",
     guide_message_handler => "guide-message-handler",

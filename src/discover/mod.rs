@@ -1,11 +1,13 @@
 //! Discover: walks the paths given on the command line, finds the files that can matter, groups
 //! them into projects by `*.csproj`, and classifies each project (Altinn app with its version, or
 //! another .NET project) from its references, `IsAltinnApp` and layout (`classify`; the engine
-//! adds what the code calls once it is read).
+//! adds what the code calls once it is read). `repos` finds the repositories a folder holds, for the
+//! fleet commands.
 
 pub mod classify;
 pub mod msbuild;
 mod referenced;
+pub mod repos;
 pub mod root;
 pub mod scope;
 pub mod version;

@@ -66,6 +66,27 @@ impl ProjectFacts {
             && self.legacy_options.is_empty()
             && self.legacy_usings.is_empty())
     }
+
+    /// Which Maskinporten clients the project's code uses.
+    pub fn usage(&self) -> MaskinportenUse {
+        MaskinportenUse {
+            builtin: !(self.builtin_clients.is_empty()
+                && self.builtin_client_injections.is_empty()
+                && self.client_overrides.is_empty()),
+            legacy: self.has_legacy_usage(),
+        }
+    }
+}
+
+/// Which Maskinporten clients a project's code uses, whatever the findings say: what tells an
+/// app on the built-in client from one that has nothing to do with Maskinporten.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MaskinportenUse {
+    /// `UseMaskinportenAuthorization`/`UseMaskinportenAltinnAuthorization`, an injected
+    /// `IMaskinportenClient`, or `ConfigureMaskinportenClient`.
+    pub builtin: bool,
+    /// The legacy library or the app-lib shims over it.
+    pub legacy: bool,
 }
 
 /// The project's own names.

@@ -2,9 +2,10 @@
 //! first of any two overlapping fixes, adds the fixes that follow from others (each rule's
 //! `derive`), applies each file's edits in reverse order and re-parses the result (`validate`);
 //! `run` is one `fix` run (selection, what it left); `write` puts the changed files on disk for
-//! `fix --write`.
+//! `fix --write`; `state` says where each project stands once the fixes ran (the fleet view).
 
 pub mod apply;
 pub mod run;
+pub mod state;
 pub mod validate;
 pub mod write;

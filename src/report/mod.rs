@@ -10,6 +10,7 @@ pub mod plan;
 pub mod redact;
 pub mod rules;
 pub mod sarif;
+pub mod status;
 pub mod trace;
 
 use crate::core::InputProblem;

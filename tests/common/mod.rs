@@ -201,3 +201,39 @@ fn similar_diff(expected: &str, actual: &str) -> String {
     }
     out
 }
+
+/// Runs git in `dir` with a fixed identity and no user configuration; its standard output.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Migration Lead")
+        .env("GIT_AUTHOR_EMAIL", "lead@example.org")
+        .env("GIT_COMMITTER_NAME", "Migration Lead")
+        .env("GIT_COMMITTER_EMAIL", "lead@example.org")
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?} in {}: {}",
+        dir.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Makes `dir` a git repository with everything in it committed on `main`.
+pub fn init_repo(dir: &Path) {
+    git(dir, &["init", "--quiet"]);
+    git(dir, &["add", "--all"]);
+    git(dir, &["commit", "--quiet", "-m", "Initial commit"]);
+}

@@ -231,11 +231,15 @@ static TYPE_REFS: LazyQuery = LazyQuery::new(
 
 /// Starts compiling the queries in the background.
 pub fn warm_up() {
-    for query in [&CALLS, &DECLARATIONS, &TYPE_REFS] {
-        std::thread::spawn(move || {
-            query.get();
-        });
-    }
+    // Once per process: a fleet runs one analysis per repository.
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        for query in [&CALLS, &DECLARATIONS, &TYPE_REFS] {
+            std::thread::spawn(move || {
+                query.get();
+            });
+        }
+    });
 }
 
 thread_local! {
