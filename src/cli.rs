@@ -49,7 +49,7 @@ enum Command {
     /// never shown); --after-fix: on the tree the pending fixes would produce.
     Trace(TraceArgs),
     /// Where every app of a fleet stands: one row per app with its state and next step (for
-    /// folders of repositories).
+    /// folders of repositories, and git URLs with --repos).
     Status(crate::fleet::StatusArgs),
     /// Print the effective settings: the configuration file found and what it sets.
     Config {

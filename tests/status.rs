@@ -1,11 +1,12 @@
 //! `status`, the fleet view: golden JSON, CSV, Markdown and human output on `fixtures/fleet` (a
-//! folder of app repositories, one in every state).
+//! folder of app repositories, one in every state), and `--repos` with `file://` URLs of bare
+//! repositories made here (no network).
 
 mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{assert_expected, copy_tree, fixture_dir, init_repo, repo_root, run};
+use common::{assert_expected, copy_tree, fixture_dir, git, init_repo, repo_root, run};
 use serde_json::Value;
 
 /// A copy of `fixtures/fleet` where each folder is a git repository of its own.
@@ -84,6 +85,114 @@ fn rows(report: &Value) -> Vec<(String, String, String)> {
             )
         })
         .collect()
+}
+
+/// A bare repository holding one fixture app, as a remote would.
+fn remote(base: &Path, app: &str) -> String {
+    let work = base.join("work").join(app);
+    copy_tree(&fixture_dir("fleet").join(app), &work);
+    init_repo(&work);
+    let bare = base.join("remotes").join(format!("{app}.git"));
+    std::fs::create_dir_all(&bare).unwrap();
+    git(&bare, &["init", "--quiet", "--bare"]);
+    git(&work, &["push", "--quiet", bare.to_str().unwrap(), "main"]);
+    format!("file://{}", bare.display())
+}
+
+#[test]
+fn repos_are_cloned_into_the_cache_and_updated_on_the_next_run() {
+    let base = tempfile::tempdir().unwrap();
+    let soknad = remote(base.path(), "tilskudd-soknad");
+    let register = remote(base.path(), "tilskudd-register");
+    // A local path is checked where it is; a remote that cannot be reached is a problem named
+    // without its credentials, and the others go on.
+    copy_tree(
+        &fixture_dir("fleet").join("arkiv-kvittering"),
+        &base.path().join("local/arkiv-kvittering"),
+    );
+    let list = base.path().join("repos.txt");
+    std::fs::write(
+        &list,
+        format!(
+            "# the organisation's apps\n{soknad}\n{register}   # second identity stays\n\nlocal/arkiv-kvittering\nhttps://anne:s3cret-token@127.0.0.1:9/ttd/gone.git\n"
+        ),
+    )
+    .unwrap();
+    let cache = base.path().join("cache");
+    let args = [
+        "--repos",
+        list.to_str().unwrap(),
+        "--cache",
+        cache.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    let (out, err, exit) = status(base.path(), &args);
+    assert_eq!(exit, 2, "a repository could not be cloned\n{err}");
+    assert!(!out.contains("s3cret") && !err.contains("s3cret"), "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let expected = vec![
+        (
+            "local/arkiv-kvittering".to_string(),
+            "App/App.csproj".to_string(),
+            "built-in".to_string(),
+        ),
+        (
+            soknad.clone(),
+            "App/App.csproj".into(),
+            "fixable-now".into(),
+        ),
+        (
+            register.clone(),
+            "App/App.csproj".into(),
+            "stays-on-legacy-package".into(),
+        ),
+    ];
+    assert_eq!(rows(&report), expected);
+    let problems = report["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0]["path"], "https://127.0.0.1:9/ttd/gone.git");
+    assert!(err.contains("https://127.0.0.1:9/ttd/gone.git"), "{err}");
+
+    // The clones are real, shallow repositories whose origin holds no credentials.
+    let clones: Vec<PathBuf> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(clones.len(), 2, "{clones:?}");
+    for clone in &clones {
+        assert_eq!(git(clone, &["rev-list", "--count", "HEAD"]).trim(), "1");
+        assert!(clone.join(".git/shallow").exists());
+    }
+
+    // A new commit upstream reaches the cache on the next run (fetch and reset).
+    let work = base.path().join("work/tilskudd-soknad");
+    let program = work.join("App/Program.cs");
+    let migrated = std::process::Command::new(env!("CARGO_BIN_EXE_maskinporten-migrate"))
+        .current_dir(&work)
+        .args(["fix", "--write", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(migrated.status.success(), "{migrated:?}");
+    assert!(
+        std::fs::read_to_string(&program)
+            .unwrap()
+            .contains("UseMaskinportenAltinnAuthorization")
+    );
+    git(
+        &work,
+        &["commit", "--quiet", "-am", "Use the built-in client"],
+    );
+    let bare = soknad.trim_start_matches("file://");
+    git(&work, &["push", "--quiet", bare, "main"]);
+    let (out, _, _) = status(base.path(), &args);
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let states: Vec<String> = rows(&report).into_iter().map(|r| r.2).collect();
+    assert_eq!(
+        states,
+        ["built-in", "built-in", "stays-on-legacy-package"],
+        "{out}"
+    );
 }
 
 #[test]

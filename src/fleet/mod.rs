@@ -1,6 +1,9 @@
 //! The fleet commands, over many repositories at once: `status` (where every app stands). The
-//! paths are split into repositories (`discover::repos`), and each repository is checked on its
-//! own, as `check` in it would: the same pipeline, its own configuration file.
+//! paths (and `--repos` URLs, cloned by `clone`) are split into repositories
+//! (`discover::repos`), and each repository is checked on its own, as `check` in it would: the
+//! same pipeline, its own configuration file.
+
+pub mod clone;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -18,6 +21,14 @@ use crate::report::status::{self, Fleet, StatusFormat};
 pub struct StatusArgs {
     #[command(flatten)]
     input: InputArgs,
+    /// A file with one git URL or local path per line (`#` comments); URLs are cloned into the
+    /// cache folder (shallow; an existing clone is fetched and reset).
+    #[arg(long, value_name = "FILE")]
+    repos: Option<PathBuf>,
+    /// Where --repos clones go (default: the platform's cache folder,
+    /// e.g. ~/.cache/maskinporten-migrate/repos).
+    #[arg(long, value_name = "DIR")]
+    cache: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: StatusFormat,
@@ -36,13 +47,45 @@ pub(crate) struct Unit {
     pub name: String,
 }
 
-/// The repositories the paths hold; problems for what is missing.
+/// The repositories the paths (and the --repos list) hold; problems for what is missing or
+/// cannot be cloned.
 fn units(args: &StatusArgs) -> Result<(Vec<Unit>, Vec<InputProblem>), String> {
     let mut paths = args.input.paths.clone();
-    if paths.is_empty() {
+    let mut urls = Vec::new();
+    if let Some(list) = &args.repos {
+        for entry in clone::read_list(list)? {
+            match entry {
+                clone::Entry::Url(url) => urls.push(url),
+                clone::Entry::Path(path) => paths.push(path),
+            }
+        }
+    }
+    if paths.is_empty() && args.repos.is_none() {
         paths.push(PathBuf::from("."));
     }
-    Ok(local_units(&paths))
+    let (mut units, mut problems) = local_units(&paths);
+    if !urls.is_empty() {
+        let cache = match &args.cache {
+            Some(dir) => dir.clone(),
+            None => clone::default_cache().ok_or(
+                "there is no cache folder on this platform for --repos clones; give one with --cache DIR",
+            )?,
+        };
+        for result in clone::clone_all(&urls, &cache, args.input.quiet) {
+            match result {
+                Ok(cloned) => units.push(Unit {
+                    repository: Repository {
+                        path: cloned.dir.clone(),
+                        top: cloned.dir,
+                        git: true,
+                    },
+                    name: cloned.shown,
+                }),
+                Err(problem) => problems.push(problem),
+            }
+        }
+    }
+    Ok((units, problems))
 }
 
 /// The repositories of paths on this machine; a path that does not exist is a problem.
