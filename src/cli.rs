@@ -191,6 +191,15 @@ struct FixArgs {
     /// Write the patch to FILE instead of standard output.
     #[arg(long, value_name = "FILE", conflicts_with = "write")]
     output: Option<PathBuf>,
+    /// With --write: commit the fixes on branch NAME (created or reset from HEAD) in each
+    /// repository, leaving the working tree and the current branch as they are.
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "write",
+        conflicts_with = "allow_dirty"
+    )]
+    branch: Option<String>,
 }
 
 pub fn main() -> ExitCode {
@@ -314,7 +323,7 @@ pub(crate) fn say_problems(analysis: &engine::Analysis) {
 
 /// Whether the run met a problem that makes the exit status 2 (a path that does not exist, an
 /// option file that cannot be used).
-fn has_errors(analysis: &engine::Analysis) -> bool {
+pub(crate) fn has_errors(analysis: &engine::Analysis) -> bool {
     analysis.problems.iter().any(|p| p.is_error())
 }
 
@@ -533,6 +542,13 @@ fn fix(args: FixArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let selection = Selection {
+        only,
+        unsafe_fixes: args.unsafe_fixes,
+    };
+    if let Some(branch) = &args.branch {
+        return crate::fleet::branch::fix_on_branch(&args.input, &selection, branch);
+    }
     if args.write
         && !args.allow_dirty
         && let Some(dirty) = crate::fixes::write::dirty_worktree(&input_paths(&args.input))
@@ -544,10 +560,6 @@ fn fix(args: FixArgs) -> ExitCode {
     }
     let Some((mut analysis, settings)) = analyze(&args.input, None) else {
         return ExitCode::from(2);
-    };
-    let selection = Selection {
-        only,
-        unsafe_fixes: args.unsafe_fixes,
     };
     let keep = settings.credentials.value == crate::facts::external::Credentials::Keep;
     let run = crate::fixes::run::run(&mut analysis.findings, &analysis.projects, keep, &selection);

@@ -1,8 +1,9 @@
-//! The fleet commands, over many repositories at once: `status` (where every app stands). The
-//! paths (and `--repos` URLs, cloned by `clone`) are split into repositories
-//! (`discover::repos`), and each repository is checked on its own, as `check` in it would: the
-//! same pipeline, its own configuration file.
+//! The fleet commands, over many repositories at once: `status` (where every app stands) and
+//! `fix --write --branch` (`branch`). The paths (and `--repos` URLs, cloned by `clone`) are
+//! split into repositories (`discover::repos`), and each repository is checked on its own, as
+//! `check` in it would: the same pipeline, its own configuration file.
 
+pub mod branch;
 pub mod clone;
 
 use std::io::IsTerminal;

@@ -10,6 +10,16 @@ use crate::core::Encoding;
 use crate::rules::{Finding, RULES};
 
 pub fn render(outcome: &Outcome) -> String {
+    report(outcome, true)
+}
+
+/// The report without the patch blocks: the text of a commit that holds the patch itself
+/// (`fix --write --branch`).
+pub fn render_without_patch(outcome: &Outcome) -> String {
+    report(outcome, false)
+}
+
+fn report(outcome: &Outcome, with_patch: bool) -> String {
     let mut out = String::from("# maskinporten-migrate report\n\n");
     let s = outcome.summary();
     let fixable = outcome.findings.iter().filter(|f| f.fix.is_some()).count();
@@ -78,7 +88,13 @@ pub fn render(outcome: &Outcome) -> String {
             .iter()
             .filter(|f| f.project == project)
             .collect();
-        out.push_str(&section(outcome, project.as_deref(), &findings, &plans));
+        out.push_str(&section(
+            outcome,
+            project.as_deref(),
+            &findings,
+            &plans,
+            with_patch,
+        ));
     }
     out
 }
@@ -88,6 +104,7 @@ fn section(
     project: Option<&str>,
     findings: &[&Finding],
     plans: &[plan::AppPlan],
+    with_patch: bool,
 ) -> String {
     let found = outcome
         .projects
@@ -133,7 +150,9 @@ fn section(
             }
         }
     }
-    out.push_str(&patch_block(outcome, findings));
+    if with_patch {
+        out.push_str(&patch_block(outcome, findings));
+    }
     if let (Some(comparison), Some(project)) = (&outcome.run_time, project) {
         out.push_str(&super::trace::markdown::run_time(comparison, project));
     }
