@@ -109,6 +109,7 @@ pub fn analyze(
         analyze_in_pool(
             paths,
             limits.max_file_size,
+            rayon::current_num_threads(),
             external,
             config,
             progress,
@@ -146,6 +147,7 @@ pub fn analyze_changed(
         analyze_in_pool(
             paths,
             limits.max_file_size,
+            rayon::current_num_threads(),
             external,
             config,
             &Progress::default(),
@@ -170,10 +172,13 @@ pub fn runtimes(
 }
 
 /// Analyses `paths` on the current rayon pool: for callers that run many analyses at once
-/// (one per repository of a fleet) on one pool.
+/// (one per repository of a fleet) on one pool. `walkers` threads walk the folders: the pool's
+/// size when the analysis has the pool to itself, one when many share it (a small repository's
+/// walk on several threads mostly waits for work).
 pub fn analyze_on_current_pool(
     paths: &[PathBuf],
     max_file_size: u64,
+    walkers: usize,
     external: &External,
     config: &Config,
     progress: &Progress,
@@ -181,6 +186,7 @@ pub fn analyze_on_current_pool(
     analyze_in_pool(
         paths,
         max_file_size,
+        walkers,
         external,
         config,
         progress,
@@ -191,13 +197,14 @@ pub fn analyze_on_current_pool(
 fn analyze_in_pool(
     paths: &[PathBuf],
     max_file_size: u64,
+    walkers: usize,
     external: &External,
     config: &Config,
     progress: &Progress,
     overlay: &Overlay,
 ) -> Analysis {
     csharp::warm_up();
-    let mut workspace = discover::discover(paths, max_file_size);
+    let mut workspace = discover::discover(paths, max_file_size, walkers);
     let in_scope = |path: &std::path::Path| workspace.scope.covers(path);
     let considered = workspace.files.iter().filter(|f| in_scope(&f.path)).count();
     let excluded = workspace

@@ -155,8 +155,9 @@ pub struct Workspace {
     pub root: RepoRoot,
 }
 
-/// Walks `paths` and builds the workspace. Never fails: problems are collected.
-pub fn discover(paths: &[PathBuf], max_file_size: u64) -> Workspace {
+/// Walks `paths` on `walkers` threads and builds the workspace. Never fails: problems are
+/// collected.
+pub fn discover(paths: &[PathBuf], max_file_size: u64, walkers: usize) -> Workspace {
     let mut workspace = Workspace::default();
     let mut found = Found::default();
     let mut named_files = Vec::new();
@@ -167,7 +168,7 @@ pub fn discover(paths: &[PathBuf], max_file_size: u64) -> Workspace {
             continue;
         }
         let reading = workspace.scope.add(path);
-        walk(&reading.walk, &mut found);
+        walk(&reading.walk, walkers, &mut found);
         walked.push(reading.walk);
         named_files.extend(reading.only);
     }
@@ -232,8 +233,8 @@ struct Found {
     problems: Vec<InputProblem>,
 }
 
-/// Walks `root` on as many threads as the pool has (`-j`).
-fn walk(root: &Path, found: &mut Found) {
+/// Walks `root` on `walkers` threads.
+fn walk(root: &Path, walkers: usize, found: &mut Found) {
     if root.is_dir()
         && let Some(problem) = unreadable_ignore_file(root)
     {
@@ -245,7 +246,7 @@ fn walk(root: &Path, found: &mut Found) {
     let skipped_in_filter = skipped.clone();
     ignore::WalkBuilder::new(root)
         .require_git(false)
-        .threads(rayon::current_num_threads())
+        .threads(walkers)
         .filter_entry(move |entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             if !is_dir {

@@ -234,10 +234,18 @@ fn check(args: &StatusArgs, unit: &Unit, detail: bool, in_fleet: bool) -> Checke
         return Checked::NotLoaded;
     };
     let max_file_size = crate::cli::limits(&input, &settings).max_file_size;
+    // Repositories are checked side by side, so each walks its folders on one thread; a single
+    // repository has the pool to itself.
+    let walkers = if in_fleet {
+        1
+    } else {
+        rayon::current_num_threads()
+    };
     let analyze = |progress: &crate::engine::Progress| {
         crate::engine::analyze_on_current_pool(
             &input.paths,
             max_file_size,
+            walkers,
             &external,
             &settings.config,
             progress,
