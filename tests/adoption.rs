@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{check_json, fixture_dir, run};
+use common::{check_json, fixture_dir, rules_at, run};
 
 fn copy_app(from: &str, to: &Path) {
     for file in ["App/App.csproj", "App/Program.cs", "App/appsettings.json"] {
@@ -13,22 +13,6 @@ fn copy_app(from: &str, to: &Path) {
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         std::fs::copy(fixture_dir(from).join(file), target).unwrap();
     }
-}
-
-fn rules_at(report: &serde_json::Value) -> Vec<String> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}:{}",
-                f["rule"].as_str().unwrap(),
-                f["path"].as_str().unwrap(),
-                f["line"]
-            )
-        })
-        .collect()
 }
 
 #[test]

@@ -3,29 +3,11 @@
 
 mod common;
 
-use std::fs;
-use std::path::Path;
-
-use common::{check_json, compact, run};
-
-const CSPROJ: &str = r#"<Project Sdk="Microsoft.NET.Sdk.Web">
-  <ItemGroup>
-    <PackageReference Include="Altinn.App.Api" Version="8.12.7" />
-  </ItemGroup>
-</Project>
-"#;
-
-const REGISTRATION: &str = "using Altinn.ApiClients.Maskinporten.Services;\n\nvoid RegisterCustomAppServices(IServiceCollection services, IConfiguration config)\n{\n    services.AddMaskinportenHttpClient<SettingsJwkClientDefinition, IFoo, Foo>(config.GetSection(\"MaskinportenSettings\"), cd => cd.ClientSettings.Scope = \"a:b\");\n}\n";
-
-fn write(root: &Path, path: &str, bytes: &[u8]) {
-    let path = root.join(path);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, bytes).unwrap();
-}
+use common::{APP_CSPROJ, LEGACY_REGISTRATION, check_json, compact, problems, run, write_file};
 
 fn app() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "App/App.csproj", CSPROJ.as_bytes());
+    write_file(dir.path(), "App/App.csproj", APP_CSPROJ.as_bytes());
     dir
 }
 
@@ -52,26 +34,11 @@ fn rules_and_lines(report: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
-fn problems(report: &serde_json::Value) -> Vec<String> {
-    report["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            format!(
-                "{}: {}",
-                p["path"].as_str().unwrap(),
-                p["message"].as_str().unwrap()
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn broken_csharp_is_named_and_the_rest_of_the_file_still_counts() {
     let dir = app();
-    let broken = format!("{REGISTRATION}\nclass Broken {{ void M( {{ }}\n");
-    write(dir.path(), "App/Program.cs", broken.as_bytes());
+    let broken = format!("{LEGACY_REGISTRATION}\nclass Broken {{ void M( {{ }}\n");
+    write_file(dir.path(), "App/Program.cs", broken.as_bytes());
     let (report, exit, stderr) = check_json(dir.path(), &[]);
     assert_eq!(
         rules_and_lines(&report),
@@ -94,8 +61,8 @@ fn broken_csharp_is_named_and_the_rest_of_the_file_still_counts() {
 fn bom_and_crlf_keep_positions_exact() {
     let dir = app();
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
-    bytes.extend_from_slice(REGISTRATION.replace('\n', "\r\n").as_bytes());
-    write(dir.path(), "App/Program.cs", &bytes);
+    bytes.extend_from_slice(LEGACY_REGISTRATION.replace('\n', "\r\n").as_bytes());
+    write_file(dir.path(), "App/Program.cs", &bytes);
     let (report, _, _) = check_json(dir.path(), &[]);
     assert_eq!(
         rules_and_lines(&report),
@@ -116,22 +83,26 @@ fn bom_and_crlf_keep_positions_exact() {
 #[test]
 fn every_encoding_is_read_and_what_fits_none_is_named() {
     let dir = app();
-    let mut latin1 = REGISTRATION.as_bytes().to_vec();
+    let mut latin1 = LEGACY_REGISTRATION.as_bytes().to_vec();
     latin1.extend_from_slice(b"// caf\xE9\n");
-    write(dir.path(), "App/Program.cs", &latin1);
+    write_file(dir.path(), "App/Program.cs", &latin1);
     let mut after_bom = b"\xEF\xBB\xBF".to_vec();
-    after_bom.extend_from_slice(REGISTRATION.as_bytes());
+    after_bom.extend_from_slice(LEGACY_REGISTRATION.as_bytes());
     after_bom.extend_from_slice(b"// s\xF8knad\n");
-    write(dir.path(), "App/Mixed.cs", &after_bom);
+    write_file(dir.path(), "App/Mixed.cs", &after_bom);
     let mut surrogate = b"\xFF\xFE".to_vec();
-    surrogate.extend(REGISTRATION.encode_utf16().flat_map(u16::to_le_bytes));
+    surrogate.extend(
+        LEGACY_REGISTRATION
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
     surrogate.extend_from_slice(&0xD800u16.to_le_bytes());
-    write(dir.path(), "App/Broken16.cs", &surrogate);
-    let no_bom: Vec<u8> = REGISTRATION
+    write_file(dir.path(), "App/Broken16.cs", &surrogate);
+    let no_bom: Vec<u8> = LEGACY_REGISTRATION
         .encode_utf16()
         .flat_map(u16::to_le_bytes)
         .collect();
-    write(dir.path(), "App/NoBom16.cs", &no_bom);
+    write_file(dir.path(), "App/NoBom16.cs", &no_bom);
     let (report, exit, stderr) = check_json(dir.path(), &[]);
     assert_eq!(
         rules_and_lines(&report),
@@ -140,11 +111,11 @@ fn every_encoding_is_read_and_what_fits_none_is_named() {
     let expected = [
         format!(
             "App/Broken16.cs: the file starts with a UTF-16LE byte-order mark but is not valid UTF-16LE (first bad byte at offset {}); save it as UTF-8 to have it checked; the file is skipped",
-            2 + 2 * REGISTRATION.len()
+            2 + 2 * LEGACY_REGISTRATION.len()
         ),
         format!(
             "App/Mixed.cs: the file starts with a UTF-8 byte-order mark but is not valid UTF-8 (first bad byte at offset {}); save it in one encoding to have it checked; the file is skipped",
-            3 + REGISTRATION.len() + 4
+            3 + LEGACY_REGISTRATION.len() + 4
         ),
         "App/NoBom16.cs: the file holds a NUL byte (offset 1): UTF-16 without a byte-order mark, or not a text file; save it as UTF-8 to have it checked; the file is skipped".to_string(),
     ];
@@ -158,12 +129,12 @@ fn every_encoding_is_read_and_what_fits_none_is_named() {
 #[test]
 fn malformed_project_file_is_named_and_its_code_is_inventoried() {
     let dir = tempfile::tempdir().unwrap();
-    write(
+    write_file(
         dir.path(),
         "App/App.csproj",
         b"<Project>\n  <ItemGroup>\n</Project>\n",
     );
-    write(dir.path(), "App/Program.cs", REGISTRATION.as_bytes());
+    write_file(dir.path(), "App/Program.cs", LEGACY_REGISTRATION.as_bytes());
     let (report, exit, _) = check_json(dir.path(), &[]);
     assert_eq!(report["projects"][0]["kind"], "unreadable");
     assert_eq!(rules_and_lines(&report), ["MP904 App/Program.cs:5:5"]);
@@ -186,8 +157,8 @@ fn malformed_project_file_is_named_and_its_code_is_inventoried() {
 #[test]
 fn invalid_appsettings_is_named_and_ignored() {
     let dir = app();
-    write(dir.path(), "App/Program.cs", REGISTRATION.as_bytes());
-    write(
+    write_file(dir.path(), "App/Program.cs", LEGACY_REGISTRATION.as_bytes());
+    write_file(
         dir.path(),
         "App/appsettings.json",
         b"{\n  \"MaskinportenSettings\": { \"Scope\": }\n}\n",
@@ -209,7 +180,7 @@ fn invalid_appsettings_is_named_and_ignored() {
 #[test]
 fn unreadable_file_is_named_and_the_run_goes_on() {
     let dir = app();
-    write(dir.path(), "App/Program.cs", REGISTRATION.as_bytes());
+    write_file(dir.path(), "App/Program.cs", LEGACY_REGISTRATION.as_bytes());
     std::os::unix::fs::symlink(
         dir.path().join("App/Gone.cs"),
         dir.path().join("App/Dangling.cs"),
@@ -232,7 +203,7 @@ fn unreadable_file_is_named_and_the_run_goes_on() {
 #[test]
 fn a_missing_path_is_a_usage_error_but_the_others_are_checked() {
     let dir = app();
-    write(dir.path(), "App/Program.cs", REGISTRATION.as_bytes());
+    write_file(dir.path(), "App/Program.cs", LEGACY_REGISTRATION.as_bytes());
     let output = run(
         dir.path(),
         &["check", "--format", "json", "App", "does-not-exist"],
@@ -267,7 +238,7 @@ fn an_empty_directory_exits_0_but_says_nothing_was_checked() {
 #[test]
 fn a_report_that_cannot_be_written_is_an_error_and_nothing_is_left_behind() {
     let dir = app();
-    write(dir.path(), "App/Program.cs", REGISTRATION.as_bytes());
+    write_file(dir.path(), "App/Program.cs", LEGACY_REGISTRATION.as_bytes());
     let output = run(
         dir.path(),
         &["check", "--output", "no/such/dir/report.json", "."],

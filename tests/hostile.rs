@@ -6,59 +6,13 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{check_json, run};
-
-const CSPROJ: &str = r#"<Project Sdk="Microsoft.NET.Sdk.Web">
-  <ItemGroup>
-    <PackageReference Include="Altinn.App.Api" Version="8.12.7" />
-  </ItemGroup>
-</Project>
-"#;
-
-const REGISTRATION: &str = "using Altinn.ApiClients.Maskinporten.Services;\n\nvoid RegisterCustomAppServices(IServiceCollection services, IConfiguration config)\n{\n    services.AddMaskinportenHttpClient<SettingsJwkClientDefinition, IFoo, Foo>(config.GetSection(\"MaskinportenSettings\"), cd => cd.ClientSettings.Scope = \"a:b\");\n}\n";
-
-fn write(root: &Path, path: &str, bytes: &[u8]) {
-    let path = root.join(path);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, bytes).unwrap();
-}
+use common::{APP_CSPROJ, LEGACY_REGISTRATION, check_json, problems, rules_at, run, write_file};
 
 fn app() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "App/App.csproj", CSPROJ.as_bytes());
-    write(dir.path(), "App/Program.cs", REGISTRATION.as_bytes());
+    write_file(dir.path(), "App/App.csproj", APP_CSPROJ.as_bytes());
+    write_file(dir.path(), "App/Program.cs", LEGACY_REGISTRATION.as_bytes());
     dir
-}
-
-fn problems(report: &serde_json::Value) -> Vec<String> {
-    report["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            format!(
-                "{}: {}",
-                p["path"].as_str().unwrap(),
-                p["message"].as_str().unwrap()
-            )
-        })
-        .collect()
-}
-
-fn rules_at(report: &serde_json::Value) -> Vec<String> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}:{}",
-                f["rule"].as_str().unwrap(),
-                f["path"].as_str().unwrap(),
-                f["line"]
-            )
-        })
-        .collect()
 }
 
 /// Defect 1: deep nesting in a start-up file (parentheses, a member chain, a long string
@@ -70,16 +24,16 @@ fn deep_nesting_is_a_named_problem_not_an_abort() {
     let host = "var builder = WebApplication.CreateBuilder(args);\nbuilder.WebHost.ConfigureAppWebHost(args);\n";
     let n = 20_000;
     let parens = format!("{host}var x = {}1{};\n", "(".repeat(n), ")".repeat(n));
-    write(dir.path(), "Parens/Program.cs", parens.as_bytes());
+    write_file(dir.path(), "Parens/Program.cs", parens.as_bytes());
     let chain = format!("{host}var x = a{};\n", ".b".repeat(n));
-    write(dir.path(), "Chain/Program.cs", chain.as_bytes());
+    write_file(dir.path(), "Chain/Program.cs", chain.as_bytes());
     let concat = format!("{host}var x = {};\n", vec!["\"a\""; n].join(" + "));
-    write(dir.path(), "Concat/Program.cs", concat.as_bytes());
+    write_file(dir.path(), "Concat/Program.cs", concat.as_bytes());
     let deep_argument = format!(
         "using Altinn.ApiClients.Maskinporten.Services;\nvoid RegisterCustomAppServices(IServiceCollection services, IConfiguration config)\n{{\n    services.AddMaskinportenHttpClient<SettingsJwkClientDefinition, IBar, Bar>(config{}, cd => cd.ClientSettings.Scope = \"a:b\");\n}}\n",
         ".GetSection(\"a\")".repeat(n)
     );
-    write(dir.path(), "App/Deep.cs", deep_argument.as_bytes());
+    write_file(dir.path(), "App/Deep.cs", deep_argument.as_bytes());
     let (report, exit, stderr) = check_json(dir.path(), &[]);
     assert_eq!(exit, 1, "{stderr}");
     let deep = |path: &str, line: usize, column: usize| {
@@ -137,13 +91,17 @@ fn a_fifo_in_the_tree_is_skipped_not_waited_on() {
     mkfifo(&dir.path().join("App/appsettings.json"));
     std::os::unix::fs::symlink("Pipe.cs", dir.path().join("App/Link.cs")).unwrap();
     fs::create_dir_all(dir.path().join("App/config/authorization")).unwrap();
-    write(
+    write_file(
         dir.path(),
         "App/config/authorization/policy.xml",
         b"<Policy/>\n",
     );
     mkfifo(&dir.path().join("App/config/applicationmetadata.json"));
-    write(dir.path(), "Other/Program.cs", REGISTRATION.as_bytes());
+    write_file(
+        dir.path(),
+        "Other/Program.cs",
+        LEGACY_REGISTRATION.as_bytes(),
+    );
     mkfifo(&dir.path().join("Other/.gitignore"));
     let output = run_within(dir.path(), &["check", "--format", "json", "."], 30);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -175,7 +133,7 @@ fn files_above_the_size_limit_are_skipped_with_a_named_problem() {
     while big.len() <= 6 << 20 {
         big.push_str(line);
     }
-    write(dir.path(), "App/Big.cs", big.as_bytes());
+    write_file(dir.path(), "App/Big.cs", big.as_bytes());
     let started = std::time::Instant::now();
     let (report, exit, _) = check_json(dir.path(), &[]);
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
@@ -196,12 +154,12 @@ fn files_above_the_size_limit_are_skipped_with_a_named_problem() {
 
     // From the configuration file, and the command line over it.
     fs::remove_file(dir.path().join("App/Big.cs")).unwrap();
-    write(
+    write_file(
         dir.path(),
         "maskinporten-migrate.toml",
         b"max-file-size = \"200\"\n",
     );
-    assert!(CSPROJ.len() <= 200 && REGISTRATION.len() > 200);
+    assert!(APP_CSPROJ.len() <= 200 && LEGACY_REGISTRATION.len() > 200);
     let (report, _, _) = check_json(dir.path(), &[]);
     assert_eq!(
         problems(&report),
@@ -209,7 +167,7 @@ fn files_above_the_size_limit_are_skipped_with_a_named_problem() {
             ".: every file was skipped (0 excluded by the configuration, 1 that could not be read), so nothing was checked in them".to_string(),
             format!(
                 "App/Program.cs: the file is {} bytes, more than max-file-size (200 bytes); the file is skipped",
-                REGISTRATION.len()
+                LEGACY_REGISTRATION.len()
             )
         ]
     );
@@ -235,14 +193,14 @@ fn files_above_the_size_limit_are_skipped_with_a_named_problem() {
 #[test]
 fn human_output_windows_long_lines_and_keeps_code_whole() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "App/App.csproj", CSPROJ.as_bytes());
+    write_file(dir.path(), "App/App.csproj", APP_CSPROJ.as_bytes());
     let registration = "using Altinn.ApiClients.Maskinporten.Services;\n\nvoid RegisterCustomAppServices(IServiceCollection services, IConfiguration config)\n{\n    services.AddMaskinportenHttpClient<SettingsJwkClientDefinition, IFoo, Foo>(config.GetSection(\"MaskinportenSettings\"), cd => cd.ClientSettings.Scope = \"altinn:serviceowner/instances.read altinn:serviceowner/instances.write\");\n}\n";
-    write(dir.path(), "App/Program.cs", registration.as_bytes());
+    write_file(dir.path(), "App/Program.cs", registration.as_bytes());
     let settings = format!(
         "{{\"Filler\": \"{}\", \"MaskinportenSettings\": {{\"ClientId\": \"abc\", \"Environment\": \"ver2\"}}}}\n",
         "x".repeat(70_000)
     );
-    write(dir.path(), "App/appsettings.json", settings.as_bytes());
+    write_file(dir.path(), "App/appsettings.json", settings.as_bytes());
     let output = run(dir.path(), &["check", "."]);
     let text = String::from_utf8(output.stdout).unwrap();
     assert_eq!(
@@ -316,17 +274,25 @@ fn git_repo(dir: &Path) {
 fn patches_are_what_git_diff_prints_for_lone_crs_and_special_names() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(root, "App/App.csproj", CSPROJ.as_bytes());
-    write(
+    write_file(root, "App/App.csproj", APP_CSPROJ.as_bytes());
+    write_file(
         root,
         "App/Program.cs",
-        REGISTRATION.replace('\n', "\r").as_bytes(),
+        LEGACY_REGISTRATION.replace('\n', "\r").as_bytes(),
     );
-    let lone_cr = format!("// a comment\rwith a lone CR\n{REGISTRATION}");
-    write(root, "App/LoneCr.cs", lone_cr.as_bytes());
-    write(root, "App/Tab\tName.cs", REGISTRATION.as_bytes());
-    write(root, "App/back\\slash/Reg.cs", REGISTRATION.as_bytes());
-    write(root, "App/with space/Reg.cs", REGISTRATION.as_bytes());
+    let lone_cr = format!("// a comment\rwith a lone CR\n{LEGACY_REGISTRATION}");
+    write_file(root, "App/LoneCr.cs", lone_cr.as_bytes());
+    write_file(root, "App/Tab\tName.cs", LEGACY_REGISTRATION.as_bytes());
+    write_file(
+        root,
+        "App/back\\slash/Reg.cs",
+        LEGACY_REGISTRATION.as_bytes(),
+    );
+    write_file(
+        root,
+        "App/with space/Reg.cs",
+        LEGACY_REGISTRATION.as_bytes(),
+    );
     git_repo(root);
     // Reports name the folder as it is (a backslash is part of a name on Unix).
     let (report, _, _) = check_json(root, &[]);
@@ -402,7 +368,7 @@ fn fix_write_refuses_what_git_cannot_undo() {
         "{stderr}"
     );
     let program = dir.path().join("App/Program.cs");
-    assert_eq!(fs::read_to_string(&program).unwrap(), REGISTRATION);
+    assert_eq!(fs::read_to_string(&program).unwrap(), LEGACY_REGISTRATION);
     // Without git on the PATH, the same.
     let no_git = assert_cmd::Command::cargo_bin("maskinporten-migrate")
         .unwrap()
@@ -412,10 +378,10 @@ fn fix_write_refuses_what_git_cannot_undo() {
         .output()
         .unwrap();
     assert_eq!(no_git.status.code(), Some(2));
-    assert_eq!(fs::read_to_string(&program).unwrap(), REGISTRATION);
+    assert_eq!(fs::read_to_string(&program).unwrap(), LEGACY_REGISTRATION);
     let allowed = run(dir.path(), &["fix", "--write", "--allow-dirty", "."]);
     assert_eq!(allowed.status.code(), Some(0));
-    assert_ne!(fs::read_to_string(&program).unwrap(), REGISTRATION);
+    assert_ne!(fs::read_to_string(&program).unwrap(), LEGACY_REGISTRATION);
 
     // A file git does not track.
     let dir = app();
@@ -430,12 +396,12 @@ fn fix_write_refuses_what_git_cannot_undo() {
         "{stderr}"
     );
     let program = dir.path().join("App/Program.cs");
-    assert_eq!(fs::read_to_string(&program).unwrap(), REGISTRATION);
+    assert_eq!(fs::read_to_string(&program).unwrap(), LEGACY_REGISTRATION);
     git(dir.path(), &["add", "App/Program.cs"]);
     git(dir.path(), &["commit", "-qm", "program"]);
     let written = run(dir.path(), &["fix", "--write", "."]);
     assert_eq!(written.status.code(), Some(0));
-    assert_ne!(fs::read_to_string(&program).unwrap(), REGISTRATION);
+    assert_ne!(fs::read_to_string(&program).unwrap(), LEGACY_REGISTRATION);
 }
 
 /// Defect 4: `fix --write` once replaced a symbolic link with a regular file. A link whose target
@@ -447,12 +413,20 @@ fn fix_write_writes_through_links_inside_the_repository_and_refuses_others() {
     use std::os::unix::fs::PermissionsExt;
     let work = tempfile::tempdir().unwrap();
     let repo = work.path().join("repo");
-    write(&repo, "App/App.csproj", CSPROJ.as_bytes());
-    write(&repo, "shared/Registrations.cs", REGISTRATION.as_bytes());
+    write_file(&repo, "App/App.csproj", APP_CSPROJ.as_bytes());
+    write_file(
+        &repo,
+        "shared/Registrations.cs",
+        LEGACY_REGISTRATION.as_bytes(),
+    );
     let shared = repo.join("shared/Registrations.cs");
     fs::set_permissions(&shared, fs::Permissions::from_mode(0o640)).unwrap();
     std::os::unix::fs::symlink("../shared/Registrations.cs", repo.join("App/Program.cs")).unwrap();
-    write(work.path(), "elsewhere/Outside.cs", REGISTRATION.as_bytes());
+    write_file(
+        work.path(),
+        "elsewhere/Outside.cs",
+        LEGACY_REGISTRATION.as_bytes(),
+    );
     let outside = work.path().join("elsewhere/Outside.cs");
     std::os::unix::fs::symlink(&outside, repo.join("App/Outside.cs")).unwrap();
     git_repo(&repo);
@@ -469,10 +443,10 @@ fn fix_write_writes_through_links_inside_the_repository_and_refuses_others() {
         "{stderr}"
     );
     assert!(stderr.contains("fixed App/Program.cs"), "{stderr}");
-    assert_eq!(fs::read_to_string(&outside).unwrap(), REGISTRATION);
+    assert_eq!(fs::read_to_string(&outside).unwrap(), LEGACY_REGISTRATION);
     let link = fs::symlink_metadata(repo.join("App/Program.cs")).unwrap();
     assert!(link.file_type().is_symlink());
-    assert_ne!(fs::read_to_string(&shared).unwrap(), REGISTRATION);
+    assert_ne!(fs::read_to_string(&shared).unwrap(), LEGACY_REGISTRATION);
     let mode = fs::metadata(&shared).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o640);
 }
@@ -485,13 +459,13 @@ fn fix_write_writes_through_links_inside_the_repository_and_refuses_others() {
 #[test]
 fn input_problems_are_in_every_report_and_decide_the_exit_status() {
     let dir = app();
-    write(dir.path(), "scopes.txt", b"a:b\n\xff\n");
-    write(
+    write_file(dir.path(), "scopes.txt", b"a:b\n\xff\n");
+    write_file(
         dir.path(),
         "names.txt",
         b"MaskinportenSettings--ClientId\n\xfe\xff\n",
     );
-    write(dir.path(), "App/appsettings.json", b"{ \"A\": }\n");
+    write_file(dir.path(), "App/appsettings.json", b"{ \"A\": }\n");
     let args = [
         "--studio-scopes",
         "scopes.txt",
@@ -603,14 +577,14 @@ fn input_problems_are_in_every_report_and_decide_the_exit_status() {
 #[test]
 fn a_long_chain_of_calls_costs_its_own_size() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "App/App.csproj", CSPROJ.as_bytes());
+    write_file(dir.path(), "App/App.csproj", APP_CSPROJ.as_bytes());
     let calls: String = (0..5_000)
         .map(|i| format!(".AddMaskinportenHttpClient<SettingsJwkClientDefinition, IFoo{i}, Foo>(config.GetSection(\"MaskinportenSettings\"), cd => cd.ClientSettings.Scope = \"a:b\")"))
         .collect();
     let program = format!(
         "using Altinn.ApiClients.Maskinporten.Services;\nvoid RegisterCustomAppServices(IServiceCollection services, IConfiguration config)\n{{\n    services{calls};\n}}\n"
     );
-    write(dir.path(), "App/Program.cs", program.as_bytes());
+    write_file(dir.path(), "App/Program.cs", program.as_bytes());
     // A hang guard, not a speed measure (bench/large_file.py measures the cost).
     let output = run_within(dir.path(), &["check", "--format", "json", "."], 120);
     assert_eq!(output.status.code(), Some(1));

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{fixture_dir, run};
+use common::{fixture_dir, problems, rules_at, run};
 use serde_json::Value;
 
 fn copy_tree(from: &Path, to: &Path) {
@@ -63,22 +63,6 @@ fn json(dir: &Path, args: &[&str]) -> (Value, i32) {
     (report, output.status.code().unwrap_or(-1))
 }
 
-fn findings(report: &Value) -> Vec<String> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}:{}",
-                f["rule"].as_str().unwrap(),
-                f["path"].as_str().unwrap(),
-                f["line"]
-            )
-        })
-        .collect()
-}
-
 fn stdout(dir: &Path, args: &[&str]) -> String {
     String::from_utf8(run(dir, args).stdout).unwrap()
 }
@@ -89,12 +73,12 @@ fn a_file_argument_is_checked_within_its_project() {
     let (whole, _) = json(repo.path(), &["."]);
     let (file, exit) = json(repo.path(), &["App/Program.cs"]);
     // As if its folder had been given, restricted to that file.
-    let expected: Vec<String> = findings(&whole)
+    let expected: Vec<String> = rules_at(&whole)
         .into_iter()
         .filter(|f| f.contains(" App/Program.cs:"))
         .collect();
     assert_eq!(
-        findings(&file),
+        rules_at(&file),
         [
             "MP108 App/Program.cs:1",
             "MP108 App/Program.cs:2",
@@ -103,7 +87,7 @@ fn a_file_argument_is_checked_within_its_project() {
             "MP403 App/Program.cs:48",
         ]
     );
-    assert_eq!(findings(&file), expected);
+    assert_eq!(rules_at(&file), expected);
     assert_eq!(exit, 1);
     assert_eq!(file["projects"][0]["path"], "App/App.csproj");
     assert_eq!(file["projects"][0]["kind"], "altinn-app");
@@ -112,7 +96,7 @@ fn a_file_argument_is_checked_within_its_project() {
     let app = repo.path().join("App");
     let (inside, _) = json(&app, &["Program.cs"]);
     assert_eq!(
-        findings(&inside),
+        rules_at(&inside),
         [
             "MP108 Program.cs:1",
             "MP108 Program.cs:2",
@@ -123,10 +107,10 @@ fn a_file_argument_is_checked_within_its_project() {
     );
     let absolute = app.join("Program.cs");
     let (by_absolute, _) = json(repo.path(), &[absolute.to_str().unwrap()]);
-    assert_eq!(findings(&by_absolute), findings(&file));
+    assert_eq!(rules_at(&by_absolute), rules_at(&file));
     // An appsettings file argument gets that file's findings only.
     let (settings, _) = json(repo.path(), &["App/appsettings.json"]);
-    assert_eq!(findings(&settings), ["MP309 App/appsettings.json:29"]);
+    assert_eq!(rules_at(&settings), ["MP309 App/appsettings.json:29"]);
 }
 
 #[test]
@@ -151,7 +135,7 @@ fn a_project_file_argument_stands_for_its_project() {
     let repo = copy_fixture("guide-typed-client");
     let (whole, _) = json(repo.path(), &["App"]);
     let (project, _) = json(repo.path(), &["App/App.csproj"]);
-    assert_eq!(findings(&project), findings(&whole));
+    assert_eq!(rules_at(&project), rules_at(&whole));
 }
 
 #[test]
@@ -227,7 +211,7 @@ fn a_baseline_written_in_one_folder_holds_in_another() {
         ]
     );
     let (from_app, exit) = json(&app, &["--baseline", "../baseline.json", "."]);
-    assert_eq!(findings(&from_app), Vec::<String>::new());
+    assert_eq!(rules_at(&from_app), Vec::<String>::new());
     assert_eq!(from_app["summary"]["baselined"], 6);
     assert_eq!(exit, 0);
     // And the other way round: written in App/, read at the root.
@@ -237,7 +221,7 @@ fn a_baseline_written_in_one_folder_holds_in_another() {
     );
     let (from_root, _) = json(repo.path(), &["--baseline", "App/app-baseline.json", "."]);
     assert_eq!(from_root["summary"]["baselined"], 6);
-    assert_eq!(findings(&from_root), Vec::<String>::new());
+    assert_eq!(rules_at(&from_root), Vec::<String>::new());
 }
 
 #[test]
@@ -277,21 +261,6 @@ fn sarif_and_annotations_name_files_from_the_repository_root() {
     // The human and JSON reports stay relative to the current folder.
     let (report, _) = json(&app, &["."]);
     assert_eq!(report["findings"][0]["path"], "Program.cs");
-}
-
-fn problems(report: &Value) -> Vec<String> {
-    report["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            format!(
-                "{}: {}",
-                p["path"].as_str().unwrap(),
-                p["message"].as_str().unwrap()
-            )
-        })
-        .collect()
 }
 
 fn human_summary(dir: &Path, args: &[&str]) -> (Vec<String>, i32) {
@@ -360,7 +329,7 @@ fn every_file_skipped_is_said_in_words() {
     )
     .unwrap();
     let (report, exit) = json(repo.path(), &["."]);
-    assert_eq!(findings(&report), Vec::<String>::new());
+    assert_eq!(rules_at(&report), Vec::<String>::new());
     let problems = problems(&report);
     assert_eq!(problems.len(), 2, "{problems:?}");
     assert_eq!(

@@ -237,3 +237,54 @@ pub fn init_repo(dir: &Path) {
     git(dir, &["add", "--all"]);
     git(dir, &["commit", "--quiet", "-m", "Initial commit"]);
 }
+
+/// A project file of an app on Altinn.App 8.
+pub const APP_CSPROJ: &str = r#"<Project Sdk="Microsoft.NET.Sdk.Web">
+  <ItemGroup>
+    <PackageReference Include="Altinn.App.Api" Version="8.12.7" />
+  </ItemGroup>
+</Project>
+"#;
+
+/// A start-up file with one legacy registration.
+pub const LEGACY_REGISTRATION: &str = "using Altinn.ApiClients.Maskinporten.Services;\n\nvoid RegisterCustomAppServices(IServiceCollection services, IConfiguration config)\n{\n    services.AddMaskinportenHttpClient<SettingsJwkClientDefinition, IFoo, Foo>(config.GetSection(\"MaskinportenSettings\"), cd => cd.ClientSettings.Scope = \"a:b\");\n}\n";
+
+/// Writes `bytes` to `path` under `root`, making its folders.
+pub fn write_file(root: &Path, path: &str, bytes: &[u8]) {
+    let path = root.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// The JSON report's problems as `path: message`.
+pub fn problems(report: &Value) -> Vec<String> {
+    report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            format!(
+                "{}: {}",
+                p["path"].as_str().unwrap(),
+                p["message"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+/// The JSON report's findings as `RULE path:line`.
+pub fn rules_at(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}",
+                f["rule"].as_str().unwrap(),
+                f["path"].as_str().unwrap(),
+                f["line"]
+            )
+        })
+        .collect()
+}
