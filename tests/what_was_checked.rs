@@ -6,21 +6,10 @@ mod common;
 
 use std::path::Path;
 
-use common::{fixture_dir, problems, rules_at, run};
+use common::{
+    APP_CSPROJ, LEGACY_REGISTRATION, copy_tree, fixture_dir, problems, rules_at, run, write_file,
+};
 use serde_json::Value;
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 /// A copy of a fixture in a temporary folder (outside any git repository).
 fn copy_fixture(name: &str) -> tempfile::TempDir {
@@ -373,4 +362,29 @@ fn the_review_formats_say_when_the_check_is_incomplete() {
         markdown.contains("**Incomplete:** `App/App.csproj`: the project file cannot be read"),
         "{markdown}"
     );
+}
+
+/// A floating Altinn.App version (`*-*`, `8.*`) is read as the highest release it matches, and
+/// the reports say so, since NuGet may restore another one tomorrow.
+#[test]
+fn a_floating_version_is_named_with_the_model_it_is_read_as() {
+    for (version, model) in [("*-*", "v9"), ("8.*", "v8")] {
+        let dir = tempfile::tempdir().unwrap();
+        let csproj = APP_CSPROJ.replace("8.12.7", version);
+        write_file(dir.path(), "App/App.csproj", csproj.as_bytes());
+        write_file(dir.path(), "App/Program.cs", LEGACY_REGISTRATION.as_bytes());
+        let (report, _) = json(dir.path(), &["."]);
+        let project = &report["projects"][0];
+        assert_eq!(project["altinn_version"], version);
+        assert_eq!(project["model"], model);
+        let note = format!(
+            "the Altinn.App version `{version}` floats: NuGet restores the newest release it matches, which the rules read as {model}; pin the version to be sure"
+        );
+        assert_eq!(project["model_note"], note.as_str());
+        let human = stdout(dir.path(), &["check", "."]);
+        assert!(
+            human.contains(&format!("note: App/App.csproj: {note}")),
+            "{human}"
+        );
+    }
 }

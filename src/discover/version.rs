@@ -61,6 +61,11 @@ impl PackageVersion {
         })
     }
 
+    /// Whether NuGet picks the version at restore time (`8.*`, `*-*`).
+    pub fn floats(&self) -> bool {
+        self.text.contains('*')
+    }
+
     pub fn triple(&self) -> (u64, u64, u64) {
         (self.major, self.minor, self.patch)
     }

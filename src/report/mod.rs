@@ -62,21 +62,13 @@ impl Outcome<'_> {
     /// What the run assumed about each app and the user should know: an app whose Altinn.App
     /// version is not known gets the Altinn.App 8 rules, and the note says why the version is
     /// not known (a reference without a version, a referenced Altinn.App project that sets none).
+    /// What the reports say about how an app's Altinn.App version was read: not known (the
+    /// Altinn.App 8 rules apply), or floating (read as the highest it can restore).
     pub fn notes(&self) -> Vec<(String, String)> {
         self.projects
             .iter()
-            .filter(|p| p.is_app() && p.altinn_version.is_none())
-            .map(|p| {
-                let note = match &p.version_unknown {
-                    Some(unknown) => format!(
-                        "the Altinn.App version is not known ({}), so the Altinn.App 8 rules apply; {}",
-                        unknown.reason, unknown.remedy
-                    ),
-                    None => "the Altinn.App version is not known, so the Altinn.App 8 rules apply"
-                        .to_string(),
-                };
-                (p.display().to_string(), note)
-            })
+            .filter(|p| p.is_app())
+            .filter_map(|p| Some((p.display().to_string(), version_note(p)?)))
             .collect()
     }
 
@@ -124,4 +116,23 @@ pub enum PlanFormat {
     Human,
     Json,
     Markdown,
+}
+
+fn version_note(project: &Project) -> Option<String> {
+    match &project.altinn_version {
+        Some(version) if version.floats() => Some(format!(
+            "the Altinn.App version `{version}` floats: NuGet restores the newest release it matches, which the rules read as {}; pin the version to be sure",
+            crate::assess::VersionModel::of(Some(project)).name()
+        )),
+        Some(_) => None,
+        None => Some(match &project.version_unknown {
+            Some(unknown) => format!(
+                "the Altinn.App version is not known ({}), so the Altinn.App 8 rules apply; {}",
+                unknown.reason, unknown.remedy
+            ),
+            None => {
+                "the Altinn.App version is not known, so the Altinn.App 8 rules apply".to_string()
+            }
+        }),
+    }
 }
