@@ -71,6 +71,26 @@ fn the_human_table_fits_the_width_and_totals_every_state() {
     assert_eq!(output.status.code(), Some(1));
 }
 
+/// On a narrow terminal the optional columns are left out (and named) before what names a row
+/// is cut, and a project path is cut from its start so the project file stays.
+#[test]
+fn a_narrow_terminal_leaves_out_columns_before_cutting_names() {
+    let dir = fleet();
+    let output = assert_cmd::Command::cargo_bin("maskinporten-migrate")
+        .unwrap()
+        .current_dir(dir.path())
+        .env("COLUMNS", "100")
+        .args(["status"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        out.lines().all(|l| l.chars().count() <= 100),
+        "a line is wider than 100:\n{out}"
+    );
+    assert_expected(&golden("fleet.status.100-columns.txt"), &out);
+}
+
 /// The rows of a JSON status report: (repository, project, state).
 fn rows(report: &Value) -> Vec<(String, String, String)> {
     report["projects"]
