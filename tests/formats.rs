@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{assert_expected, fixture_dir, repo_root, run};
+use common::{assert_expected, copy_tree, fixture_dir, repo_root, run};
 
 /// `check` on a copy of the fixture outside any git repository, so the paths in the reports are
 /// relative to the fixture (in place they would be relative to this repository's root).
@@ -15,19 +15,6 @@ fn output(fixture: &str, args: &[&str]) -> String {
     all.extend_from_slice(args);
     all.push(".");
     String::from_utf8(run(copy.path(), &all).stdout).unwrap()
-}
-
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn golden(name: &str) -> std::path::PathBuf {

@@ -6,7 +6,9 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{APP_CSPROJ, LEGACY_REGISTRATION, check_json, problems, rules_at, run, write_file};
+use common::{
+    APP_CSPROJ, LEGACY_REGISTRATION, check_json, git, problems, rules_at, run, write_file,
+};
 
 fn app() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -238,28 +240,6 @@ fn human_output_windows_long_lines_and_keeps_code_whole() {
     );
 }
 
-fn git(dir: &Path, args: &[&str]) -> std::process::Output {
-    let output = std::process::Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "-c",
-            "core.autocrlf=false",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
 fn git_repo(dir: &Path) {
     git(dir, &["init", "-q"]);
     git(dir, &["add", "-A"]);
@@ -319,7 +299,7 @@ fn patches_are_what_git_diff_prints_for_lone_crs_and_special_names() {
     git(root, &["apply", "--check", "../fix.patch"]);
     git(root, &["apply", "../fix.patch"]);
     // The same change as git itself prints it (less the index lines, which name blobs).
-    let diff = git(root, &["diff"]).stdout;
+    let diff = git(root, &["diff"]).into_bytes();
     let without_index: Vec<&[u8]> = diff
         .split_inclusive(|b| *b == b'\n')
         .filter(|l| !l.starts_with(b"index "))
@@ -345,7 +325,7 @@ fn patches_are_what_git_diff_prints_for_lone_crs_and_special_names() {
         String::from_utf8_lossy(&written.stderr)
     );
     assert_eq!(fs::read(root.join("App/Program.cs")).unwrap(), applied);
-    let status = git(root, &["diff"]).stdout;
+    let status = git(root, &["diff"]).into_bytes();
     assert_eq!(status, diff);
 }
 

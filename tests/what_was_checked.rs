@@ -7,7 +7,8 @@ mod common;
 use std::path::Path;
 
 use common::{
-    APP_CSPROJ, LEGACY_REGISTRATION, copy_tree, fixture_dir, problems, rules_at, run, write_file,
+    APP_CSPROJ, LEGACY_REGISTRATION, copy_tree, fixture_dir, git, problems, rules_at, run,
+    write_file,
 };
 use serde_json::Value;
 
@@ -23,20 +24,6 @@ fn git_repo(name: &str) -> tempfile::TempDir {
     let dir = copy_fixture(name);
     git(dir.path(), &["init", "-q"]);
     dir
-}
-
-fn git(dir: &Path, args: &[&str]) -> std::process::Output {
-    let output = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
 }
 
 fn json(dir: &Path, args: &[&str]) -> (Value, i32) {
