@@ -244,6 +244,108 @@ fn every_fixture_fixes_cleanly() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// The unsafe fixes too (they change which credentials sign, so the fixtures' reviewed patches
+/// hold only the safe ones): on every fixture, the patch `fix --unsafe-fixes` prints applies,
+/// `fix --write` writes the same bytes, the result parses with no new problems, no fix of either
+/// kind is left, and a second run changes nothing.
+#[test]
+fn every_fixture_fixes_cleanly_with_unsafe_fixes() {
+    let mut names: Vec<String> = std::fs::read_dir(repo_root().join("fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    let mut with_unsafe = Vec::new();
+    let failures: Vec<String> = names
+        .iter()
+        .filter_map(|name| {
+            let outcome = std::panic::catch_unwind(|| round_trip_with_unsafe_fixes(name));
+            if outcome.as_ref().is_ok_and(|more| *more) {
+                with_unsafe.push(name.clone());
+            }
+            let panic = outcome.err()?;
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            Some(format!("{name}: {message}"))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    // The fixtures whose unsafe fixes go beyond the safe ones (and so were tested here).
+    assert!(with_unsafe.len() >= 3, "{with_unsafe:?}");
+}
+
+/// Whether the patch with unsafe fixes differs from the reviewed safe one.
+fn round_trip_with_unsafe_fixes(name: &str) -> bool {
+    let fixture = fixture_args(name);
+    let check_args: Vec<&str> = fixture.iter().map(String::as_str).collect();
+    let mut args = fixture.clone();
+    let work = tempfile::tempdir().unwrap();
+    let (applied, written) = (work.path().join("applied"), work.path().join("written"));
+    copy_tree(&fixture_dir(name), &applied);
+    copy_tree(&fixture_dir(name), &written);
+    let (before, _, _) = check_json(&written, &check_args);
+    args.push("--unsafe-fixes".to_string());
+    let (patch, _) = fix_diff(&applied, &args);
+    if patch.is_empty() {
+        return false;
+    }
+    let safe = std::fs::read(fixture_dir(name).join("expected-fix.patch")).unwrap_or_default();
+    git_apply(&applied, &patch);
+    let mut write_args = vec!["fix", "--write", "--allow-dirty"];
+    write_args.extend(args.iter().map(String::as_str));
+    write_args.push(".");
+    let output = run(&written, &write_args);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // The files the patch changed have the bytes fix --write gave them (a UTF-16 file, which
+    // the patch leaves out, is checked by its reviewed bytes in every_fixture_fixes_cleanly).
+    let original = files(&fixture_dir(name));
+    let written_files = files(&written);
+    for (path, bytes) in files(&applied) {
+        if original.iter().any(|(p, b)| *p == path && *b == bytes) {
+            continue;
+        }
+        let by_write = written_files.iter().find(|(p, _)| *p == path);
+        assert_eq!(
+            by_write.map(|(_, b)| b),
+            Some(&bytes),
+            "fix --write differs from the patch for {}",
+            path.display()
+        );
+    }
+    let (after, _, _) = check_json(&written, &check_args);
+    let left: Vec<String> = after["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| !f["fix"].is_null())
+        .map(|f| format!("{} {}:{}", f["rule"], f["path"], f["line"]))
+        .collect();
+    assert!(
+        left.is_empty(),
+        "fixes left after fix --unsafe-fixes: {left:?}"
+    );
+    assert!(
+        problem_count(&after) <= problem_count(&before),
+        "the fix added problems: {}",
+        after["problems"]
+    );
+    let (again, exit) = fix_diff(&written, &args);
+    assert_eq!(
+        (String::from_utf8_lossy(&again).as_ref(), exit),
+        ("", 0),
+        "a second fix --unsafe-fixes changes something"
+    );
+    patch != safe
+}
+
 /// `--credentials keep` reproduces the "after" code of the Altinn guide's two migration examples
 /// exactly (the guide's `ConfigureMaskinportenClient("Maskinporten-Config-Path")` included), and
 /// renames the section's keys for the built-in client.
