@@ -105,28 +105,36 @@ pub fn analyze(
     config: &Config,
     progress: &Progress,
 ) -> Analysis {
-    in_pool(limits, || {
-        analyze_in_pool(
-            paths,
-            limits.max_file_size,
-            rayon::current_num_threads(),
-            external,
-            config,
-            progress,
-            &Overlay::new(),
-        )
-    })
+    analyze_overlaid(paths, limits, external, config, progress, &Overlay::new())
 }
 
-/// Runs `work` on a pool of `limits.threads` workers.
-fn in_pool<T: Send>(limits: Limits, work: impl FnOnce() -> T + Send) -> T {
+/// Analyses `paths` on a pool of `limits.threads` workers, reading the files `overlay` holds
+/// from it instead of the disk.
+fn analyze_overlaid(
+    paths: &[PathBuf],
+    limits: Limits,
+    external: &External,
+    config: &Config,
+    progress: &Progress,
+    overlay: &Overlay,
+) -> Analysis {
     rayon::ThreadPoolBuilder::new()
         .num_threads(limits.threads)
         // Room for the bounded expression helpers in debug builds too.
         .stack_size(8 << 20)
         .build()
         .expect("a thread pool can be built")
-        .install(work)
+        .install(|| {
+            analyze_in_pool(
+                paths,
+                limits.max_file_size,
+                rayon::current_num_threads(),
+                external,
+                config,
+                progress,
+                overlay,
+            )
+        })
 }
 
 /// Analyses `paths` as the changes leave them, without writing anything: the C#, appsettings
@@ -143,17 +151,14 @@ pub fn analyze_changed(
         .iter()
         .filter_map(|c| Some((c.file.path.clone(), c.bytes().ok()?)))
         .collect();
-    in_pool(limits, || {
-        analyze_in_pool(
-            paths,
-            limits.max_file_size,
-            rayon::current_num_threads(),
-            external,
-            config,
-            &Progress::default(),
-            &overlay,
-        )
-    })
+    analyze_overlaid(
+        paths,
+        limits,
+        external,
+        config,
+        &Progress::default(),
+        &overlay,
+    )
 }
 
 /// The run-time trace of every app of an analysis (a file argument traces its project), in the
